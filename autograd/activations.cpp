@@ -1,0 +1,185 @@
+#include "autograd/activations.hpp"
+
+#include <cmath>
+
+#include <fmt/format.h>
+#include <xtensor/xmath.hpp>
+#include <xtensor/xoperation.hpp>
+
+namespace aegrad {
+
+namespace {
+constexpr double kSeluAlpha = 1.6732632423543772848170429916717;
+constexpr double kSeluScale = 1.0507009873554804934193349852946;
+
+template <class T> T stable_sigmoid(T v) {
+    if (v >= T(0))
+        return T(1) / (T(1) + std::exp(-v));
+    const T e = std::exp(v);
+    return e / (T(1) + e);
+}
+
+// A tensor seen as [outer, n, inner] around `axis`, so softmax can walk each slice along it.
+struct AxisLayout {
+    std::size_t outer = 1, n = 1, inner = 1;
+};
+
+AxisLayout axis_layout(const char* op, const Shape& shape, int axis) {
+    const int rank = static_cast<int>(shape.size());
+    const int a = axis < 0 ? axis + rank : axis;
+    if (a < 0 || a >= rank)
+        throw ShapeError(fmt::format("{}: axis {} is out of range for shape {}", op, axis, shape_str(shape)));
+    AxisLayout l;
+    for (int i = 0; i < rank; ++i)
+        (i < a ? l.outer : i == a ? l.n : l.inner) *= shape[i];
+    return l;
+}
+
+// Calls fn(offset, stride) for each 1-D slice along the axis.
+template <class Fn> void for_each_slice(const AxisLayout& l, Fn&& fn) {
+    for (std::size_t o = 0; o < l.outer; ++o)
+        for (std::size_t i = 0; i < l.inner; ++i)
+            fn(o * l.n * l.inner + i, l.inner);
+}
+} // namespace
+
+template <class T> Tensor<T> relu(const Tensor<T>& x) {
+    return Tensor<T>::from_op(xt::maximum(x.value(), T(0)), "relu", {x}, [](Node<T>& self) {
+        accumulate_grad(*self.inputs[0], xt::where(self.value > T(0), self.grad, T(0)));
+    });
+}
+
+template <class T> Tensor<T> leaky_relu(const Tensor<T>& x, Scalar<T> slope) {
+    const auto& v = x.value();
+    return Tensor<T>::from_op(xt::where(v > T(0), v, slope * v), "leaky_relu", {x}, [slope](Node<T>& self) {
+        const auto& v = self.inputs[0]->get_value();
+        accumulate_grad(*self.inputs[0], xt::where(v > T(0), self.grad, slope * self.grad));
+    });
+}
+
+template <class T> Tensor<T> elu(const Tensor<T>& x, Scalar<T> alpha) {
+    const auto& v = x.value();
+    return Tensor<T>::from_op(xt::where(v > T(0), v, alpha * (xt::exp(v) - T(1))), "elu", {x},
+                              [alpha](Node<T>& self) {
+                                  // for x <= 0: d/dx alpha (e^x - 1) = alpha e^x = out + alpha
+                                  const auto& v = self.inputs[0]->get_value();
+                                  accumulate_grad(*self.inputs[0],
+                                                  xt::where(v > T(0), self.grad, self.grad * (self.value + alpha)));
+                              });
+}
+
+template <class T> Tensor<T> selu(const Tensor<T>& x) {
+    const T alpha = T(kSeluAlpha), scale = T(kSeluScale);
+    const auto& v = x.value();
+    return Tensor<T>::from_op(scale * xt::where(v > T(0), v, alpha * (xt::exp(v) - T(1))), "selu", {x},
+                              [alpha, scale](Node<T>& self) {
+                                  const auto& v = self.inputs[0]->get_value();
+                                  accumulate_grad(*self.inputs[0],
+                                                  xt::where(v > T(0), scale * self.grad,
+                                                            self.grad * (self.value + scale * alpha)));
+                              });
+}
+
+template <class T> Tensor<T> sigmoid(const Tensor<T>& x) {
+    xt::xarray<T> out = xt::xarray<T>::from_shape(x.shape());
+    std::transform(x.value().begin(), x.value().end(), out.begin(), stable_sigmoid<T>);
+    return Tensor<T>::from_op(std::move(out), "sigmoid", {x}, [](Node<T>& self) {
+        accumulate_grad(*self.inputs[0], self.grad * self.value * (T(1) - self.value));
+    });
+}
+
+template <class T> Tensor<T> tanh(const Tensor<T>& x) {
+    return Tensor<T>::from_op(xt::tanh(x.value()), "tanh", {x}, [](Node<T>& self) {
+        accumulate_grad(*self.inputs[0], self.grad * (T(1) - self.value * self.value));
+    });
+}
+
+template <class T> Tensor<T> softplus(const Tensor<T>& x) {
+    const auto& v = x.value();
+    // log(1 + e^x) = max(x, 0) + log1p(e^-|x|): never exponentiates a large positive number.
+    return Tensor<T>::from_op(xt::maximum(v, T(0)) + xt::log1p(xt::exp(-xt::abs(v))), "softplus", {x},
+                              [](Node<T>& self) {
+                                  const auto& v = self.inputs[0]->get_value();
+                                  xt::xarray<T> s = xt::xarray<T>::from_shape(v.shape());
+                                  std::transform(v.begin(), v.end(), s.begin(), stable_sigmoid<T>);
+                                  accumulate_grad(*self.inputs[0], self.grad * s);
+                              });
+}
+
+template <class T> Tensor<T> softmax(const Tensor<T>& x, int axis) {
+    const AxisLayout l = axis_layout("softmax", x.shape(), axis);
+    xt::xarray<T> out = xt::xarray<T>::from_shape(x.shape());
+    const T* in = x.value().data();
+    T* o = out.data();
+    for_each_slice(l, [&](std::size_t off, std::size_t stride) {
+        T top = in[off];
+        for (std::size_t j = 1; j < l.n; ++j)
+            top = std::max(top, in[off + j * stride]);
+        T total = 0;
+        for (std::size_t j = 0; j < l.n; ++j)
+            total += o[off + j * stride] = std::exp(in[off + j * stride] - top);
+        for (std::size_t j = 0; j < l.n; ++j)
+            o[off + j * stride] /= total;
+    });
+    return Tensor<T>::from_op(std::move(out), "softmax", {x}, [l](Node<T>& self) {
+        // dx = y * (g - sum(g * y)) along the axis
+        xt::xarray<T> dx = xt::xarray<T>::from_shape(self.shape);
+        const T *y = self.value.data(), *g = self.grad.data();
+        T* d = dx.data();
+        for_each_slice(l, [&](std::size_t off, std::size_t stride) {
+            T dot = 0;
+            for (std::size_t j = 0; j < l.n; ++j)
+                dot += g[off + j * stride] * y[off + j * stride];
+            for (std::size_t j = 0; j < l.n; ++j)
+                d[off + j * stride] = y[off + j * stride] * (g[off + j * stride] - dot);
+        });
+        accumulate_grad(*self.inputs[0], dx);
+    });
+}
+
+template <class T> Tensor<T> log_softmax(const Tensor<T>& x, int axis) {
+    const AxisLayout l = axis_layout("log_softmax", x.shape(), axis);
+    xt::xarray<T> out = xt::xarray<T>::from_shape(x.shape());
+    const T* in = x.value().data();
+    T* o = out.data();
+    for_each_slice(l, [&](std::size_t off, std::size_t stride) {
+        T top = in[off];
+        for (std::size_t j = 1; j < l.n; ++j)
+            top = std::max(top, in[off + j * stride]);
+        T total = 0;
+        for (std::size_t j = 0; j < l.n; ++j)
+            total += std::exp(in[off + j * stride] - top);
+        const T log_total = top + std::log(total);
+        for (std::size_t j = 0; j < l.n; ++j)
+            o[off + j * stride] = in[off + j * stride] - log_total;
+    });
+    return Tensor<T>::from_op(std::move(out), "log_softmax", {x}, [l](Node<T>& self) {
+        // dx = g - softmax * sum(g) along the axis, with softmax = exp(out)
+        xt::xarray<T> dx = xt::xarray<T>::from_shape(self.shape);
+        const T *y = self.value.data(), *g = self.grad.data();
+        T* d = dx.data();
+        for_each_slice(l, [&](std::size_t off, std::size_t stride) {
+            T total = 0;
+            for (std::size_t j = 0; j < l.n; ++j)
+                total += g[off + j * stride];
+            for (std::size_t j = 0; j < l.n; ++j)
+                d[off + j * stride] = g[off + j * stride] - std::exp(y[off + j * stride]) * total;
+        });
+        accumulate_grad(*self.inputs[0], dx);
+    });
+}
+
+#define AEGRAD_INSTANTIATE(T)                                                                                  \
+    template Tensor<T> relu(const Tensor<T>&);                                                                 \
+    template Tensor<T> leaky_relu(const Tensor<T>&, T);                                                        \
+    template Tensor<T> elu(const Tensor<T>&, T);                                                               \
+    template Tensor<T> selu(const Tensor<T>&);                                                                 \
+    template Tensor<T> sigmoid(const Tensor<T>&);                                                              \
+    template Tensor<T> tanh(const Tensor<T>&);                                                                 \
+    template Tensor<T> softplus(const Tensor<T>&);                                                             \
+    template Tensor<T> softmax(const Tensor<T>&, int);                                                         \
+    template Tensor<T> log_softmax(const Tensor<T>&, int);
+AEGRAD_INSTANTIATE(float)
+AEGRAD_INSTANTIATE(double)
+
+} // namespace aegrad

@@ -1,0 +1,84 @@
+// The only file that includes xtensor-blas (its headers are slow to compile).
+#include "autograd/linalg.hpp"
+
+#include <xtensor-blas/xblas.hpp>
+#include <xtensor/xmanipulation.hpp>
+
+#include <fmt/format.h>
+
+namespace aegrad {
+
+namespace {
+
+// What gemm reads for one operand: the stored matrix and whether to transpose it.
+template <class T> struct GemmOperand {
+    Node<T>* stored;  // the node whose value gemm reads
+    bool transposed;  // true when `stored` is the source of a lazy transpose
+};
+
+template <class T> GemmOperand<T> gemm_operand(const Tensor<T>& t) {
+    const auto& node = t.node_ptr();
+    if (node->transpose_of && node->materialize)  // still lazy: read the source with a flag
+        return {node->transpose_of.get(), true};
+    return {node.get(), false};
+}
+
+// target.grad (+)= op(x) op(y): the first contribution overwrites (beta 0), later ones accumulate (beta 1).
+template <class T> void gemm_into_grad(Node<T>& target, const xt::xarray<T>& x, bool tx, const xt::xarray<T>& y, bool ty) {
+    if (!target.requires_grad)
+        return;
+    const T beta = grad_buffer_for_write(target);
+    xt::blas::gemm(x, y, target.grad, tx, ty, T(1), beta);
+}
+
+} // namespace
+
+template <class T> Tensor<T> matmul(const Tensor<T>& a, const Tensor<T>& b) {
+    if (a.dim() != 2 || b.dim() != 2 || a.shape()[1] != b.shape()[0])
+        throw_shapes("matmul", a.dim() != 2 || b.dim() != 2 ? "needs two 2-D tensors, got" : "inner sizes differ:",
+                     a.shape(), b.shape());
+    const GemmOperand<T> left = gemm_operand(a);
+    const GemmOperand<T> right = gemm_operand(b);
+    xt::xarray<T> out = xt::xarray<T>::from_shape({a.shape()[0], b.shape()[1]});
+    xt::blas::gemm(left.stored->get_value(), right.stored->get_value(), out, left.transposed, right.transposed);
+
+    // Backward, with L = op(A) [m, k], R = op(B) [k, n], g = dC [m, n]:
+    //   dL = g R^T          -> gemm(g, B, no, !tB)         fused transpose: dA = dL^T = R g^T -> gemm(B, g, tB, yes)
+    //   dR = L^T g          -> gemm(A, g, !tA, no)         fused transpose: dB = dR^T = g^T L -> gemm(g, A, yes, tA)
+    // The closure captures flags only: the nodes are reached through self.inputs.
+    const bool tA = left.transposed, tB = right.transposed;
+    return Tensor<T>::from_op(std::move(out), "matmul", {a, b}, [tA, tB](Node<T>& self) {
+        Node<T>& a_node = tA ? *self.inputs[0]->transpose_of : *self.inputs[0];
+        Node<T>& b_node = tB ? *self.inputs[1]->transpose_of : *self.inputs[1];
+        const auto& A = a_node.get_value();
+        const auto& B = b_node.get_value();
+        const auto& g = self.grad;
+        if (tA)
+            gemm_into_grad(a_node, B, tB, g, true);
+        else
+            gemm_into_grad(a_node, g, false, B, !tB);
+        if (tB)
+            gemm_into_grad(b_node, g, true, A, tA);
+        else
+            gemm_into_grad(b_node, A, !tA, g, false);
+    });
+}
+
+template <class T> Tensor<T> transpose(const Tensor<T>& x) {
+    if (x.dim() != 2)
+        throw ShapeError(fmt::format("transpose: needs a 2-D tensor, got shape {}", shape_str(x.shape())));
+    std::shared_ptr<Node<T>> source = x.node_ptr();
+    auto out = Tensor<T>::lazy_from_op(
+        Shape{x.shape()[1], x.shape()[0]},
+        [](Node<T>& self) { self.value = xt::transpose(self.transpose_of->get_value()); }, "transpose", {x},
+        [](Node<T>& self) { accumulate_grad(*self.inputs[0], xt::transpose(self.grad)); });
+    out.node_ptr()->transpose_of = std::move(source);
+    return out;
+}
+
+template Tensor<float> matmul(const Tensor<float>&, const Tensor<float>&);
+template Tensor<double> matmul(const Tensor<double>&, const Tensor<double>&);
+template Tensor<float> transpose(const Tensor<float>&);
+template Tensor<double> transpose(const Tensor<double>&);
+
+} // namespace aegrad
