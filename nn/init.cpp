@@ -1,0 +1,36 @@
+#include "nn/init.hpp"
+
+#include <cmath>
+
+namespace aegrad::nn {
+
+Generator& default_generator() {
+    static Generator gen(0);
+    return gen;
+}
+
+void manual_seed(std::uint64_t seed) { default_generator().seed(seed); }
+
+template <class T> xt::xarray<T> glorot_uniform(std::size_t fan_in, std::size_t fan_out, Generator& gen) {
+    const double limit = std::sqrt(6.0 / static_cast<double>(fan_in + fan_out));
+    std::uniform_real_distribution<double> dist(-limit, limit);
+    xt::xarray<T> w = xt::xarray<T>::from_shape({fan_in, fan_out});
+    for (T& v : w)
+        v = static_cast<T>(dist(gen.engine()));
+    return w;
+}
+
+template <class T> xt::xarray<T> he_normal(std::size_t fan_in, std::size_t fan_out, Generator& gen) {
+    std::normal_distribution<double> dist(0.0, std::sqrt(2.0 / static_cast<double>(fan_in)));
+    xt::xarray<T> w = xt::xarray<T>::from_shape({fan_in, fan_out});
+    for (T& v : w)
+        v = static_cast<T>(dist(gen.engine()));
+    return w;
+}
+
+template xt::xarray<float> glorot_uniform(std::size_t, std::size_t, Generator&);
+template xt::xarray<double> glorot_uniform(std::size_t, std::size_t, Generator&);
+template xt::xarray<float> he_normal(std::size_t, std::size_t, Generator&);
+template xt::xarray<double> he_normal(std::size_t, std::size_t, Generator&);
+
+} // namespace aegrad::nn

@@ -1,0 +1,99 @@
+#include "nn/module.hpp"
+
+#include <stdexcept>
+#include <unordered_set>
+
+#include <fmt/format.h>
+
+namespace aegrad::nn {
+
+namespace {
+template <class T>
+void collect(const BasicModule<T>& m, const std::string& prefix, std::unordered_set<const Node<T>*>& seen,
+             std::vector<typename BasicModule<T>::NamedParameter>& out) {
+    for (const auto& [name, p] : m.own_parameters())
+        if (seen.insert(p.id()).second)
+            out.emplace_back(prefix + name, p);
+    for (const auto& [name, child] : m.named_children())
+        collect(*child, prefix + name + ".", seen, out);
+}
+
+template <class T>
+void collect_leaves(BasicModule<T>& m, const std::string& path, std::vector<std::pair<std::string, BasicModule<T>*>>& out) {
+    if (m.named_children().empty()) {
+        out.emplace_back(path, &m);
+        return;
+    }
+    for (const auto& [name, child] : m.named_children())
+        collect_leaves(*child, path.empty() ? name : path + "." + name, out);
+}
+} // namespace
+
+template <class T> std::vector<typename BasicModule<T>::NamedParameter> BasicModule<T>::named_parameters() const {
+    std::vector<NamedParameter> out;
+    std::unordered_set<const Node<T>*> seen;
+    collect(*this, "", seen, out);
+    return out;
+}
+
+template <class T> std::vector<Tensor<T>> BasicModule<T>::parameters() const {
+    std::vector<TensorT> out;
+    for (auto& [name, p] : named_parameters())
+        out.push_back(p);
+    return out;
+}
+
+template <class T> std::vector<std::pair<std::string, BasicModule<T>*>> BasicModule<T>::named_leaves() {
+    std::vector<std::pair<std::string, BasicModule*>> out;
+    collect_leaves(*this, "", out);
+    return out;
+}
+
+template <class T> void BasicModule<T>::train(bool on) {
+    training_ = on;
+    for (auto& [name, child] : children_)
+        child->train(on);
+}
+
+template <class T> void BasicModule<T>::zero_grad() {
+    for (auto& p : parameters())
+        p.zero_grad();
+}
+
+template <class T> void BasicModule<T>::freeze() {
+    for (auto& p : parameters()) {
+        p.set_requires_grad(false);
+        p.zero_grad();
+    }
+}
+
+template <class T> void BasicModule<T>::unfreeze() {
+    for (auto& p : parameters())
+        p.set_requires_grad(true);
+}
+
+template <class T> void BasicModule<T>::check_name(const std::string& name) const {
+    if (name.empty() || name.find('.') != std::string::npos)
+        throw std::invalid_argument(fmt::format("{}: name '{}' must be non-empty and contain no dots", type_name(), name));
+    for (const auto& [n, p] : params_)
+        if (n == name)
+            throw std::invalid_argument(fmt::format("{}: a parameter is already named '{}'", type_name(), name));
+    for (const auto& [n, c] : children_)
+        if (n == name)
+            throw std::invalid_argument(fmt::format("{}: a submodule is already named '{}'", type_name(), name));
+}
+
+template <class T> Tensor<T> BasicModule<T>::register_parameter(const std::string& name, TensorT p) {
+    check_name(name);
+    if (!p.defined())
+        throw std::invalid_argument(fmt::format("{}: parameter '{}' is undefined", type_name(), name));
+    if (p.label().empty())
+        p.set_label(name);
+    params_.emplace_back(name, p);
+    return p;
+}
+
+template class BasicModule<float>;
+template class BasicModule<double>;
+
+} // namespace aegrad::nn

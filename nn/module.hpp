@@ -1,0 +1,76 @@
+#pragma once
+// Module: named parameters and named submodules, train/eval mode, zero_grad and freezing.
+//
+// A parameter shared between modules (a tied weight) is one node registered in both; every listing
+// (parameters(), named_parameters(), summaries, optimizers, files) deduplicates by node identity and keeps
+// the first name met in registration order, so a tied weight is counted, stepped and saved once.
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "autograd/tensor.hpp"
+
+namespace aegrad::nn {
+
+template <class T> class BasicModule {
+public:
+    using TensorT = Tensor<T>;
+    using NamedParameter = std::pair<std::string, TensorT>;
+    using ModulePtr = std::shared_ptr<BasicModule>;
+
+    BasicModule() = default;
+    BasicModule(const BasicModule&) = delete;
+    BasicModule& operator=(const BasicModule&) = delete;
+    virtual ~BasicModule() = default;
+
+    /// x [B, ...] -> y [B, ...]
+    virtual TensorT forward(const TensorT& x) = 0;
+    TensorT operator()(const TensorT& x) { return forward(x); }
+
+    /// "Dense", "DenseTranspose", ... for summaries and messages.
+    virtual std::string type_name() const = 0;
+
+    /// Every parameter of this module and its descendants, once each, as "child.grandchild.name".
+    std::vector<NamedParameter> named_parameters() const;
+    std::vector<TensorT> parameters() const;
+    /// Parameters registered by this module itself (not its children), shared ones included.
+    const std::vector<NamedParameter>& own_parameters() const { return params_; }
+    const std::vector<std::pair<std::string, ModulePtr>>& named_children() const { return children_; }
+    /// Leaf modules (no children) in depth-first registration order, with their dotted paths.
+    std::vector<std::pair<std::string, BasicModule*>> named_leaves();
+
+    /// Training mode switches Dropout and GaussianNoise on; applies to all descendants.
+    void train(bool on = true);
+    void eval() { train(false); }
+    bool is_training() const { return training_; }
+
+    /// Forgets every parameter's gradient.
+    void zero_grad();
+    /// A frozen parameter requires no gradient, so backward skips it and optimizers leave it unchanged.
+    /// Freezing a tied weight freezes it everywhere it is read.
+    void freeze();
+    void unfreeze();
+
+protected:
+    /// Registers `p` under `name` (non-empty, no dots, unique in this module) and returns it.
+    TensorT register_parameter(const std::string& name, TensorT p);
+    template <class M> std::shared_ptr<M> register_module(const std::string& name, std::shared_ptr<M> m) {
+        check_name(name);
+        children_.emplace_back(name, m);
+        return m;
+    }
+
+private:
+    void check_name(const std::string& name) const;
+    std::vector<NamedParameter> params_;
+    std::vector<std::pair<std::string, ModulePtr>> children_;
+    bool training_ = true;
+};
+
+using Module = BasicModule<float>;
+
+extern template class BasicModule<float>;
+extern template class BasicModule<double>;
+
+} // namespace aegrad::nn

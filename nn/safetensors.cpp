@@ -1,0 +1,173 @@
+#include "nn/safetensors.hpp"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "safetensors data is little-endian; so must the host be");
+
+namespace aegrad::nn {
+
+namespace {
+using json = nlohmann::ordered_json;  // keeps tensors in the order they were written
+
+template <class T> const char* dtype_code() { return sizeof(T) == 4 ? "F32" : "F64"; }
+
+[[noreturn]] void fail(const std::string& path, const std::string& what) {
+    throw FormatError(fmt::format("{}: {}", path, what));
+}
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        fail(path, fmt::format("cannot open ({})", std::strerror(errno)));
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// Writes `bytes` to a temporary file beside `path`, flushes it to disk, then renames it over `path`.
+void write_atomically(const std::string& path, const std::string& bytes) {
+    const std::string tmp = fmt::format("{}.tmp.{}", path, getpid());
+    std::FILE* f = std::fopen(tmp.c_str(), "wb");
+    if (!f)
+        fail(path, fmt::format("cannot create {} ({})", tmp, std::strerror(errno)));
+    const bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size() && std::fflush(f) == 0 &&
+                    fsync(fileno(f)) == 0;
+    const int err = errno;
+    std::fclose(f);
+    if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
+        std::remove(tmp.c_str());
+        fail(path, fmt::format("write failed ({}); the previous file, if any, is unchanged", std::strerror(ok ? errno : err)));
+    }
+}
+} // namespace
+
+template <class T>
+void write_safetensors(const std::string& path, const NamedArrays<T>& arrays,
+                       const std::map<std::string, std::string>& metadata) {
+    json header = json::object();
+    if (!metadata.empty())
+        header["__metadata__"] = metadata;
+    std::size_t offset = 0;
+    for (const auto& [name, a] : arrays) {
+        const std::size_t bytes = a.size() * sizeof(T);
+        header[name] = {{"dtype", dtype_code<T>()},
+                        {"shape", std::vector<std::size_t>(a.shape().begin(), a.shape().end())},
+                        {"data_offsets", {offset, offset + bytes}}};
+        offset += bytes;
+    }
+    std::string head = header.dump();
+    head.append((8 - head.size() % 8) % 8, ' ');  // keeps the data 8-byte aligned, as the format recommends
+    std::string file(8, '\0');
+    const std::uint64_t n = head.size();
+    std::memcpy(file.data(), &n, 8);
+    file += head;
+    for (const auto& [name, a] : arrays)
+        file.append(reinterpret_cast<const char*>(a.data()), a.size() * sizeof(T));
+    write_atomically(path, file);
+}
+
+template <class T> NamedArrays<T> read_safetensors(const std::string& path) {
+    const std::string file = read_file(path);
+    if (file.size() < 8)
+        fail(path, fmt::format("truncated: {} bytes, too short for the 8-byte header length", file.size()));
+    std::uint64_t header_len = 0;
+    std::memcpy(&header_len, file.data(), 8);
+    if (header_len > file.size() - 8)
+        fail(path, fmt::format("header length {} runs past the end of the file ({} bytes)", header_len, file.size()));
+    json header;
+    try {
+        header = json::parse(file.begin() + 8, file.begin() + 8 + static_cast<long>(header_len));
+    } catch (const nlohmann::json::parse_error& e) {
+        fail(path, fmt::format("header is not valid JSON: {}", e.what()));
+    }
+    if (!header.is_object())
+        fail(path, "header is not a JSON object");
+    const std::size_t data_begin = 8 + header_len, data_size = file.size() - data_begin;
+    NamedArrays<T> out;
+    for (const auto& [name, entry] : header.items()) {
+        if (name == "__metadata__")
+            continue;
+        try {
+            const std::string dtype = entry.at("dtype").template get<std::string>();
+            if (dtype != dtype_code<T>())
+                fail(path, fmt::format("tensor '{}' has dtype {}, expected {}", name, dtype, dtype_code<T>()));
+            const auto shape = entry.at("shape").template get<std::vector<std::size_t>>();
+            const auto offsets = entry.at("data_offsets").template get<std::vector<std::size_t>>();
+            std::size_t count = 1;
+            for (auto d : shape)
+                count *= d;
+            if (offsets.size() != 2 || offsets[0] > offsets[1] || offsets[1] > data_size)
+                fail(path, fmt::format("tensor '{}' has data offsets outside the {} data bytes (truncated file?)", name,
+                                       data_size));
+            if (offsets[1] - offsets[0] != count * sizeof(T))
+                fail(path, fmt::format("tensor '{}': shape [{}] needs {} bytes but its offsets span {}", name,
+                                       fmt::join(shape, ", "), count * sizeof(T), offsets[1] - offsets[0]));
+            xt::xarray<T> a = xt::xarray<T>::from_shape(Shape(shape.begin(), shape.end()));
+            std::memcpy(a.data(), file.data() + data_begin + offsets[0], count * sizeof(T));
+            out.emplace_back(name, std::move(a));
+        } catch (const nlohmann::json::exception& e) {
+            fail(path, fmt::format("tensor '{}' has a malformed entry: {}", name, e.what()));
+        }
+    }
+    return out;
+}
+
+template <class T>
+void save_parameters(const BasicModule<T>& model, const std::string& path,
+                     const std::map<std::string, std::string>& metadata) {
+    NamedArrays<T> arrays;
+    for (const auto& [name, p] : model.named_parameters())
+        arrays.emplace_back(name, p.value());
+    write_safetensors(path, arrays, metadata);
+}
+
+template <class T> void load_parameters(BasicModule<T>& model, const std::string& path) {
+    NamedArrays<T> arrays = read_safetensors<T>(path);
+    std::map<std::string, xt::xarray<T>*> in_file;
+    for (auto& [name, a] : arrays)
+        in_file[name] = &a;
+    std::vector<std::string> missing, problems;
+    auto params = model.named_parameters();
+    for (const auto& [name, p] : params) {
+        auto it = in_file.find(name);
+        if (it == in_file.end()) {
+            missing.push_back(name);
+            continue;
+        }
+        if (Shape(it->second->shape().begin(), it->second->shape().end()) != p.shape())
+            problems.push_back(fmt::format("'{}' has shape {} in the file but {} in the model", name,
+                                           shape_str(it->second->shape()), shape_str(p.shape())));
+        in_file.erase(it);
+    }
+    if (!missing.empty())
+        problems.push_back(fmt::format("missing from the file: {}", fmt::join(missing, ", ")));
+    if (!in_file.empty()) {
+        std::vector<std::string> extra;
+        for (auto& [name, a] : in_file)
+            extra.push_back(name);
+        problems.push_back(fmt::format("not in the model: {}", fmt::join(extra, ", ")));
+    }
+    if (!problems.empty())
+        fail(path, fmt::format("does not match the model: {}", fmt::join(problems, "; ")));
+    std::map<std::string, xt::xarray<T>*> by_name;
+    for (auto& [name, a] : arrays)
+        by_name[name] = &a;
+    for (auto& [name, p] : params)
+        xt::noalias(p.mutable_value()) = *by_name[name];  // in place: tied layers see the new value too
+}
+
+template void write_safetensors(const std::string&, const NamedArrays<float>&, const std::map<std::string, std::string>&);
+template void write_safetensors(const std::string&, const NamedArrays<double>&, const std::map<std::string, std::string>&);
+template NamedArrays<float> read_safetensors(const std::string&);
+template NamedArrays<double> read_safetensors(const std::string&);
+template void save_parameters(const BasicModule<float>&, const std::string&, const std::map<std::string, std::string>&);
+template void save_parameters(const BasicModule<double>&, const std::string&, const std::map<std::string, std::string>&);
+template void load_parameters(BasicModule<float>&, const std::string&);
+template void load_parameters(BasicModule<double>&, const std::string&);
+
+} // namespace aegrad::nn

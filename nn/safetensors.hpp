@@ -1,0 +1,40 @@
+#pragma once
+// Saving and loading parameters in the safetensors format: an 8-byte little-endian header length, a JSON
+// header {"name": {"dtype": "F32", "shape": [..], "data_offsets": [begin, end]}, "__metadata__": {..}},
+// then the raw little-endian data. PyTorch, JAX and others read and write it.
+//
+// Names come from named_parameters(), so a tied weight is stored once. Files are written under a
+// temporary name, flushed to disk and renamed: a crash never leaves a half-written file behind.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "nn/module.hpp"
+
+namespace aegrad::nn {
+
+/// Thrown for a file that cannot be read as what was asked; the message names the file.
+class FormatError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+template <class T> using NamedArrays = std::vector<std::pair<std::string, xt::xarray<T>>>;
+
+/// Writes arrays (dtype F32 for float, F64 for double) atomically.
+template <class T>
+void write_safetensors(const std::string& path, const NamedArrays<T>& arrays,
+                       const std::map<std::string, std::string>& metadata = {});
+/// Reads every tensor; each must have T's dtype. Throws FormatError saying what is wrong.
+template <class T> NamedArrays<T> read_safetensors(const std::string& path);
+
+/// Saves a model's parameters under their named_parameters() names.
+template <class T>
+void save_parameters(const BasicModule<T>& model, const std::string& path,
+                     const std::map<std::string, std::string>& metadata = {});
+/// Loads into a model's existing parameter nodes (ties are kept). Checks that the names match exactly
+/// (listing missing and unexpected ones) and that shapes and dtypes agree; on any mismatch nothing is
+/// changed.
+template <class T> void load_parameters(BasicModule<T>& model, const std::string& path);
+
+} // namespace aegrad::nn

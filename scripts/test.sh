@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds aegrad (release, xsimd on) and runs every test. With --sanitize it also
+# builds and runs the whole suite under AddressSanitizer + UndefinedBehaviorSanitizer.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install-deps.sh
+
+build=${AEGRAD_BUILD_DIR:-build}
+if [[ ! -f "$build/build.ninja" ]]; then
+  meson setup "$build"
+fi
+ninja -C "$build"
+meson test -C "$build" --print-errorlogs
+
+if [[ "${1:-}" == "--sanitize" ]]; then
+  # Unoptimised: sanitizer instrumentation of optimised xtensor code takes minutes per file to compile.
+  asan=${build}-sanitize
+  if [[ ! -f "$asan/build.ninja" ]]; then
+    meson setup "$asan" -Db_sanitize=address,undefined -Doptimization=0 -Ddebug=false -Db_lundef=false \
+      -Dexamples=false -Dbenchmarks=false
+  fi
+  ninja -C "$asan"
+  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 meson test -C "$asan" --print-errorlogs --timeout-multiplier 4
+fi

@@ -1,0 +1,134 @@
+// Saving and loading: round trips, atomic writes, and corrupt files that must raise clear errors.
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "helpers.hpp"
+#include "nn/nn.hpp"
+
+using namespace aegrad;
+using namespace aegrad::nn;
+namespace fs = std::filesystem;
+
+namespace {
+std::string temp_path(const std::string& name) {
+    return (fs::temp_directory_path() / fmt::format("aegrad_test_{}_{}", getpid(), name)).string();
+}
+
+std::string slurp(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+void spit(const std::string& path, const std::string& bytes) {
+    std::ofstream(path, std::ios::binary) << bytes;
+}
+
+// The tied 12-6-3 autoencoder used by the file tests.
+struct Tied {
+    Sequential model;
+    std::shared_ptr<Dense> e1, e2;
+    Tied() {
+        e1 = model.add(std::make_shared<Dense>(DenseOptions(12, 6).activation(Activation::relu)));
+        e2 = model.add(std::make_shared<Dense>(DenseOptions(6, 3).activation(Activation::relu)));
+        model.add(std::make_shared<DenseTranspose>(e2, Activation::relu));
+        model.add(std::make_shared<DenseTranspose>(e1));
+    }
+};
+
+std::string header_of(const std::string& bytes) {
+    std::uint64_t n = 0;
+    std::memcpy(&n, bytes.data(), 8);
+    return bytes.substr(8, n);
+}
+} // namespace
+
+TEST_CASE("Save then load gives identical outputs, stores a tied weight once, and keeps the tie") {
+    const auto path = temp_path("roundtrip.safetensors");
+    manual_seed(1);
+    Tied a;
+    save_parameters(a.model, path, {{"model", "tied"}});
+    const std::string header = header_of(slurp(path));
+    CHECK(header.find("\"0.weight\"") != std::string::npos);
+    CHECK(header.find("\"3.weight\"") == std::string::npos);  // the tied read is not stored again
+    CHECK(header.find("\"__metadata__\"") != std::string::npos);
+
+    manual_seed(2);
+    Tied b;
+    Tensor<float> x(xt::xarray<float>(xt::linspace<float>(0, 1, 24).reshape({2, 12})));
+    CHECK_FALSE(xt::allclose(a.model(x).value(), b.model(x).value()));
+    load_parameters(b.model, path);
+    CHECK(xt::all(xt::equal(a.model(x).value(), b.model(x).value())));
+    CHECK(b.model.named_parameters()[0].second.id() == b.e1->weight().id());  // loaded in place: still tied
+    auto files = read_safetensors<float>(path);
+    CHECK(files.size() == 6);
+    fs::remove(path);
+}
+
+TEST_CASE("Writing replaces the file atomically and leaves no temporary behind") {
+    const auto path = temp_path("atomic.safetensors");
+    spit(path, "old contents");
+    write_safetensors<float>(path, {{"x", xt::xarray<float>{1, 2, 3}}});
+    CHECK(read_safetensors<float>(path)[0].second(2) == 3.0f);
+    for (const auto& entry : fs::directory_iterator(fs::temp_directory_path()))
+        CHECK(entry.path().string().find(path + ".tmp") == std::string::npos);
+    CHECK_THROWS_WITH_AS(write_safetensors<float>("/nonexistent-dir/x.safetensors", {}),
+                         doctest::Contains("/nonexistent-dir/x.safetensors: cannot create"), FormatError);
+    fs::remove(path);
+}
+
+TEST_CASE("Corrupt or mismatched files raise errors naming the file and the problem, and change nothing") {
+    const auto good = temp_path("good.safetensors"), bad = temp_path("bad.safetensors");
+    manual_seed(1);
+    Tied a;
+    save_parameters(a.model, good);
+    const std::string bytes = slurp(good);
+    const xt::xarray<float> w_before = a.e1->weight().value();
+    auto expect_error = [&](const std::string& contents, const std::string& fragment) {
+        spit(bad, contents);
+        CAPTURE(fragment);
+        CHECK_THROWS_WITH_AS(load_parameters(a.model, bad), doctest::Contains(fragment.c_str()), FormatError);
+        CHECK(xt::all(xt::equal(a.e1->weight().value(), w_before)));
+    };
+    SUBCASE("empty or shorter than the length field") { expect_error("abc", "too short"); }
+    SUBCASE("truncated data") { expect_error(bytes.substr(0, bytes.size() - 10), "outside the"); }
+    SUBCASE("header length past the end") {
+        std::string b = bytes;
+        const std::uint64_t huge = 1ull << 40;
+        std::memcpy(b.data(), &huge, 8);
+        expect_error(b, "runs past the end");
+    }
+    SUBCASE("bad JSON") {
+        std::string b = bytes;
+        b[8] = '[';
+        b[9] = '}';
+        expect_error(b, "not valid JSON");
+    }
+    SUBCASE("wrong dtype") {
+        std::string b = bytes;
+        const auto at = b.find("F32");
+        b.replace(at, 3, "F16");
+        expect_error(b, "has dtype F16, expected F32");
+    }
+    SUBCASE("missing tensor") {
+        write_safetensors<float>(bad, {{"0.weight", a.e1->weight().value()}});
+        CHECK_THROWS_WITH(load_parameters(a.model, bad), doctest::Contains("missing from the file: 0.bias"));
+    }
+    SUBCASE("extra tensor and wrong shape") {
+        auto arrays = read_safetensors<float>(good);
+        arrays.emplace_back("decoder.extra", xt::xarray<float>{1.0f});
+        REQUIRE(arrays[0].first == "0.weight");  // the file keeps registration order
+        arrays[0].second = xt::zeros<float>({3, 3});
+        write_safetensors<float>(bad, arrays);
+        CHECK_THROWS_WITH(load_parameters(a.model, bad), doctest::Contains("not in the model: decoder.extra"));
+        CHECK_THROWS_WITH(load_parameters(a.model, bad), doctest::Contains("shape [3, 3] in the file but [12, 6]"));
+    }
+    SUBCASE("missing file") {
+        CHECK_THROWS_WITH_AS(load_parameters(a.model, good + ".nope"), doctest::Contains("cannot open"), FormatError);
+    }
+    fs::remove(good);
+    fs::remove(bad);
+}
