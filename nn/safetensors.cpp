@@ -71,8 +71,9 @@ void write_safetensors(const std::string& path, const NamedArrays<T>& arrays,
     write_atomically(path, file);
 }
 
-template <class T> NamedArrays<T> read_safetensors(const std::string& path) {
-    const std::string file = read_file(path);
+namespace {
+// The parsed JSON header and where the data starts, after checking the length field.
+json parse_header(const std::string& path, const std::string& file, std::size_t& data_begin) {
     if (file.size() < 8)
         fail(path, fmt::format("truncated: {} bytes, too short for the 8-byte header length", file.size()));
     std::uint64_t header_len = 0;
@@ -87,7 +88,26 @@ template <class T> NamedArrays<T> read_safetensors(const std::string& path) {
     }
     if (!header.is_object())
         fail(path, "header is not a JSON object");
-    const std::size_t data_begin = 8 + header_len, data_size = file.size() - data_begin;
+    data_begin = 8 + header_len;
+    return header;
+}
+} // namespace
+
+std::map<std::string, std::string> read_safetensors_metadata(const std::string& path) {
+    std::size_t data_begin = 0;
+    const json header = parse_header(path, read_file(path), data_begin);
+    std::map<std::string, std::string> out;
+    if (header.contains("__metadata__") && header["__metadata__"].is_object())
+        for (const auto& [k, v] : header["__metadata__"].items())
+            out[k] = v.is_string() ? v.get<std::string>() : v.dump();
+    return out;
+}
+
+template <class T> NamedArrays<T> read_safetensors(const std::string& path) {
+    const std::string file = read_file(path);
+    std::size_t data_begin = 0;
+    const json header = parse_header(path, file, data_begin);
+    const std::size_t data_size = file.size() - data_begin;
     NamedArrays<T> out;
     for (const auto& [name, entry] : header.items()) {
         if (name == "__metadata__")

@@ -28,6 +28,9 @@ void write_safetensors(const std::string& path, const NamedArrays<T>& arrays,
 /// Reads every tensor; each must have T's dtype. Throws FormatError saying what is wrong.
 template <class T> NamedArrays<T> read_safetensors(const std::string& path);
 
+/// The "__metadata__" string map of a file (empty when it has none). Throws FormatError like the reader.
+std::map<std::string, std::string> read_safetensors_metadata(const std::string& path);
+
 /// Saves a model's parameters under their named_parameters() names.
 template <class T>
 void save_parameters(const BasicModule<T>& model, const std::string& path,

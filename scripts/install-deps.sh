@@ -11,7 +11,7 @@ packages=(
   g++ meson ninja-build pkg-config cmake
   # libraries
   libxtensor-dev libxtensor-blas-dev libxsimd-dev xtl-dev libopenblas-dev libfmt-dev zlib1g-dev libpng-dev
-  nlohmann-json3-dev
+  nlohmann-json3-dev libcli11-dev
   # tests
   doctest-dev
   # data: Fashion-MNIST as IDX files under /usr/share/datasets/fashion-mnist

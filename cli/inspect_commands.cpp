@@ -1,0 +1,79 @@
+// `aegrad eval`, `aegrad reconstruct` and `aegrad summary`: look at a trained model, or at an
+// architecture before training it.
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+#include "cli/model_spec.hpp"
+#include "cli/outputs.hpp"
+#include "data/mnist.hpp"
+#include "nn/safetensors.hpp"
+#include "nn/summary.hpp"
+
+namespace aegrad::cli {
+
+namespace {
+struct LoadArgs {
+    std::string model_file, data_dir = data::kFashionMnistDir, out = "reconstructions.png";
+    std::size_t test_samples = 0, count = 10;
+};
+
+// The model a file holds, rebuilt from its metadata and loaded.
+std::shared_ptr<models::StackedAutoencoder> load_model(const std::string& path, std::size_t input) {
+    const auto spec = ModelSpec::from_metadata(nn::read_safetensors_metadata(path), path);
+    auto model = spec.build(input, 0);
+    nn::load_parameters(*model, path);
+    return model;
+}
+
+void add_load_options(CLI::App* cmd, LoadArgs& a) {
+    cmd->add_option("model", a.model_file, "A model.safetensors written by `aegrad train`")->required();
+    cmd->add_option("--data", a.data_dir, "Folder with the MNIST-format IDX files")->capture_default_str();
+    cmd->add_option("--test-samples", a.test_samples, "Use only the first N test images");
+}
+} // namespace
+
+void add_eval_command(CLI::App& app) {
+    auto a = std::make_shared<LoadArgs>();
+    auto* cmd = app.add_subcommand("eval", "Reconstruction MSE of a trained model on the test images");
+    add_load_options(cmd, *a);
+    cmd->callback([a] {
+        const auto test = data::load_mnist(a->data_dir, data::Split::test, a->test_samples);
+        auto model = load_model(a->model_file, test.rows * test.cols);
+        fmt::print("test MSE {:.6f} on {} images\n", reconstruction_mse_of(*model, test.images), test.size());
+    });
+}
+
+void add_reconstruct_command(CLI::App& app) {
+    auto a = std::make_shared<LoadArgs>();
+    auto* cmd = app.add_subcommand("reconstruct", "Write test images over their reconstructions as a PNG");
+    add_load_options(cmd, *a);
+    cmd->add_option("--out", a->out, "PNG file to write")->capture_default_str();
+    cmd->add_option("--count", a->count, "How many images")->check(CLI::Range(1, 100))->capture_default_str();
+    cmd->callback([a] {
+        const auto test = data::load_mnist(a->data_dir, data::Split::test, a->count);
+        auto model = load_model(a->model_file, test.rows * test.cols);
+        write_reconstructions(a->out, *model, test.images, test.rows, test.cols, a->count);
+        fmt::print("wrote {}\n", a->out);
+    });
+}
+
+void add_summary_command(CLI::App& app) {
+    auto spec = std::make_shared<ModelSpec>();
+    auto layers = std::make_shared<std::string>("100,30");
+    auto untied = std::make_shared<bool>(false);
+    auto input = std::make_shared<std::size_t>(784);
+    auto* cmd = app.add_subcommand("summary", "Print a model's layers, output shapes and parameter counts");
+    cmd->add_option("--layers", *layers, "Encoder layer sizes")->capture_default_str();
+    cmd->add_flag("--untied,!--tied", *untied, "Decoder with its own weights (default: tied)");
+    cmd->add_option("--input", *input, "Input size")->capture_default_str();
+    cmd->add_option("--activation", spec->activation, "Hidden activation")->capture_default_str();
+    cmd->add_option("--output-activation", spec->output_activation, "Output activation")->capture_default_str();
+    cmd->callback([=] {
+        spec->layers = parse_layers(*layers);
+        spec->tied = !*untied;
+        auto model = spec->build(*input, 0);
+        fmt::print("{}", nn::summary(*model, {*input}));
+    });
+}
+
+} // namespace aegrad::cli

@@ -1,0 +1,66 @@
+#include "cli/model_spec.hpp"
+
+#include <sstream>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "nn/init.hpp"
+
+namespace aegrad::cli {
+
+std::vector<std::size_t> parse_layers(const std::string& text) {
+    std::vector<std::size_t> out;
+    std::stringstream in(text);
+    std::string item;
+    while (std::getline(in, item, ',')) {
+        std::size_t used = 0;
+        long v = -1;
+        try {
+            v = std::stol(item, &used);
+        } catch (const std::exception&) {
+        }
+        if (v <= 0 || used != item.size())
+            throw std::invalid_argument(fmt::format("--layers: '{}' is not a list of positive sizes like 100,30", text));
+        out.push_back(static_cast<std::size_t>(v));
+    }
+    if (out.empty())
+        throw std::invalid_argument("--layers: give at least one size, like 100,30");
+    return out;
+}
+
+std::map<std::string, std::string> ModelSpec::to_metadata() const {
+    return {{"model", model},
+            {"layers", fmt::format("{}", fmt::join(layers, ","))},
+            {"tied", tied ? "true" : "false"},
+            {"activation", activation},
+            {"output_activation", output_activation}};
+}
+
+ModelSpec ModelSpec::from_metadata(const std::map<std::string, std::string>& m, const std::string& file) {
+    for (const char* key : {"model", "layers", "tied", "activation", "output_activation"})
+        if (!m.count(key))
+            throw std::runtime_error(fmt::format("{}: no '{}' in the file's metadata; was it written by `aegrad train`?",
+                                                 file, key));
+    ModelSpec s;
+    s.model = m.at("model");
+    s.layers = parse_layers(m.at("layers"));
+    s.tied = m.at("tied") == "true";
+    s.activation = m.at("activation");
+    s.output_activation = m.at("output_activation");
+    return s;
+}
+
+std::shared_ptr<models::StackedAutoencoder> ModelSpec::build(std::size_t input, std::uint64_t seed) const {
+    if (model != "dense")
+        throw std::invalid_argument(fmt::format("--model: '{}' is not available (dense)", model));
+    Generator gen(seed);
+    return std::make_shared<models::StackedAutoencoder>(
+        models::StackedAutoencoderOptions(input, layers)
+            .tied(tied)
+            .activation(nn::activation_from_name(activation))
+            .output_activation(nn::activation_from_name(output_activation)),
+        gen);
+}
+
+} // namespace aegrad::cli

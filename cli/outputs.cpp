@@ -1,0 +1,43 @@
+#include "cli/outputs.hpp"
+
+#include <xtensor/xview.hpp>
+
+#include "autograd/grad_mode.hpp"
+#include "data/png.hpp"
+#include "data/svg_plot.hpp"
+#include "nn/trainer.hpp"
+
+namespace aegrad::cli {
+
+void write_reconstructions(const std::string& path, nn::Module& model, const xt::xarray<float>& images, std::size_t h,
+                           std::size_t w, std::size_t count) {
+    NoGradGuard no_grad;
+    model.eval();
+    count = std::min(count, images.shape()[0]);
+    xt::xarray<float> originals = xt::view(images, xt::range(0, count), xt::all());
+    xt::xarray<float> reconstructed = model(Tensor<float>(originals)).value();
+    data::write_image_grid_png(path, {originals, reconstructed}, h, w, 2);
+}
+
+void write_loss_plot(const std::string& path, const nn::History& history) {
+    data::Series train{"training loss", {}, {}}, val{"validation loss", {}, {}};
+    data::PlotOptions options{"Reconstruction loss (MSE)", "epoch", "loss", true, {}};
+    for (std::size_t i = 0; i < history.epochs.size(); ++i) {
+        const auto& e = history.epochs[i];
+        if (i > 0 && e.phase != history.epochs[i - 1].phase)
+            options.vertical_markers.push_back(static_cast<double>(i) + 0.5);
+        train.x.push_back(i + 1.0);
+        train.y.push_back(e.loss);
+        val.x.push_back(i + 1.0);
+        val.y.push_back(e.val_loss);
+    }
+    if (!options.vertical_markers.empty())
+        options.title += " — dashed lines: next phase (pretraining layers, then fine-tuning)";
+    data::write_line_plot_svg(path, {train, val}, options);
+}
+
+double reconstruction_mse_of(nn::Module& model, const xt::xarray<float>& images) {
+    return nn::evaluate(model, images, nn::reconstruction_mse());
+}
+
+} // namespace aegrad::cli

@@ -1,0 +1,20 @@
+#pragma once
+// What a training run leaves in --out: figures people can look at and files machines can read.
+#include <string>
+
+#include "models/stacked_autoencoder.hpp"
+#include "nn/history.hpp"
+
+namespace aegrad::cli {
+
+/// The first `count` images of `images` [N, h*w] over their reconstructions by `model`, as a PNG.
+void write_reconstructions(const std::string& path, nn::Module& model, const xt::xarray<float>& images, std::size_t h,
+                           std::size_t w, std::size_t count = 10);
+
+/// Training and validation loss per epoch (all phases in sequence, phase boundaries dashed) as SVG.
+void write_loss_plot(const std::string& path, const nn::History& history);
+
+/// Mean squared reconstruction error of `model` on `images`, without a graph.
+double reconstruction_mse_of(nn::Module& model, const xt::xarray<float>& images);
+
+} // namespace aegrad::cli

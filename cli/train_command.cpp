@@ -1,0 +1,171 @@
+// `aegrad train`: the main job. Loads the data, builds the stacked autoencoder, trains it jointly or with
+// greedy layer-wise pretraining + fine-tuning, and writes the model, history, metrics and figures.
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "autograd/blas_runtime.hpp"
+#include "cli/commands.hpp"
+#include "cli/model_spec.hpp"
+#include "cli/outputs.hpp"
+#include "data/mnist.hpp"
+#include "models/layerwise_pretrainer.hpp"
+#include "nn/callbacks.hpp"
+#include "nn/safetensors.hpp"
+#include "nn/summary.hpp"
+#include "nn/trainer.hpp"
+
+namespace aegrad::cli {
+
+namespace {
+struct TrainArgs {
+    ModelSpec spec;
+    std::string layers = "100,30", schedule = "joint", optimizer = "adam", out = "aegrad-out";
+    std::string data_dir = data::kFashionMnistDir;
+    bool untied = false, quiet = false;
+    int epochs = 20, pretrain_epochs = 0, threads = 1;
+    std::size_t batch = 256, train_samples = 0, test_samples = 0;
+    double lr = 1e-3, momentum = 0.0;
+    std::uint64_t seed = 42;
+};
+
+models::OptimizerFactory optimizer_factory(const std::string& name, double lr, double momentum) {
+    return [=](std::vector<Tensor<float>> p) -> std::unique_ptr<nn::Optimizer> {
+        if (name == "adam")
+            return std::make_unique<nn::Adam>(std::move(p), nn::AdamOptions().lr(lr));
+        if (name == "adamw")
+            return std::make_unique<nn::Adam>(std::move(p), nn::AdamOptions().lr(lr).weight_decay(0.01),
+                                              nn::AdamVariant::adamw);
+        if (name == "nadam")
+            return std::make_unique<nn::Adam>(std::move(p), nn::AdamOptions().lr(lr), nn::AdamVariant::nadam);
+        if (name == "rmsprop")
+            return std::make_unique<nn::RMSprop>(std::move(p), nn::RMSpropOptions().lr(lr));
+        return std::make_unique<nn::SGD>(std::move(p), nn::SGDOptions().lr(lr).momentum(momentum));
+    };
+}
+
+void run_train(TrainArgs a) {
+    a.spec.layers = parse_layers(a.layers);
+    a.spec.tied = !a.untied;
+    set_blas_threads(a.threads);
+    namespace fs = std::filesystem;
+    fs::create_directories(a.out);
+
+    const auto train = data::load_mnist(a.data_dir, data::Split::train, a.train_samples);
+    const auto test = data::load_mnist(a.data_dir, data::Split::test, a.test_samples);
+    const std::size_t input = train.rows * train.cols;
+    auto model = a.spec.build(input, a.seed);
+    const std::size_t params = nn::count_parameters(*model);
+    fmt::print("aegrad train: {} {}-{} {}, {} params; {} schedule, {} epochs, batch {}, {} lr {}\n", a.spec.model,
+               input, a.layers, a.spec.tied ? "tied" : "untied", params, a.schedule, a.epochs, a.batch, a.optimizer,
+               a.lr);
+    fmt::print("  data: {} ({} training, {} test images); {}, {} BLAS thread(s)\n", a.data_dir, train.size(),
+               test.size(), blas_core_name(), a.threads);
+    std::fflush(stdout);
+
+    const auto make_optimizer = optimizer_factory(a.optimizer, a.lr, a.momentum);
+    const auto validate = [&test](nn::Module& m) { return nn::evaluate(m, test.images, nn::reconstruction_mse()); };
+    nn::History history;
+    const auto start = std::chrono::steady_clock::now();
+    if (a.schedule == "joint") {
+        auto optimizer = make_optimizer(model->parameters());
+        nn::CsvLogger csv((fs::path(a.out) / "history.csv").string());
+        history = nn::fit(*model, *optimizer, train.images, nn::reconstruction_mse(),
+                          nn::FitOptions()
+                              .epochs(a.epochs)
+                              .batch_size(a.batch)
+                              .seed(a.seed)
+                              .progress(!a.quiet)
+                              .validation(validate),
+                          {&csv});
+    } else {
+        // Epochs split between phases: by default half the budget pretrains (shared equally by the layers),
+        // the rest fine-tunes.
+        const int depth = static_cast<int>(model->depth());
+        const int per_layer = a.pretrain_epochs > 0 ? a.pretrain_epochs : std::max(1, a.epochs / (2 * depth));
+        const int finetune = std::max(1, a.epochs - per_layer * depth);
+        models::LayerwisePretrainer pretrainer(*model, models::PretrainOptions()
+                                                           .pretrain_epochs({per_layer})
+                                                           .finetune_epochs(finetune)
+                                                           .batch_size(a.batch)
+                                                           .seed(a.seed)
+                                                           .progress(!a.quiet)
+                                                           .optimizer(make_optimizer)
+                                                           .checkpoint_dir((fs::path(a.out) / "checkpoints").string()));
+        for (const auto& phase : pretrainer.run(train.images, &test.images)) {
+            fmt::print("  {}: {}\n", phase.name,
+                       phase.resumed ? "resumed from its checkpoint"
+                                     : fmt::format("{} epochs, {:.1f} s, last loss {:.5f}", phase.history.epochs.size(),
+                                                   phase.seconds, phase.history.epochs.back().loss));
+            history.append(phase.history);
+        }
+    }
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double test_mse = reconstruction_mse_of(*model, test.images);
+    std::size_t images_seen = 0;
+    for (const auto& e : history.epochs)
+        images_seen += train.size();
+    const double samples_per_s = history.total_seconds() > 0 ? images_seen / history.total_seconds() : 0;
+
+    const auto file = [&](const char* name) { return (fs::path(a.out) / name).string(); };
+    nn::save_parameters(*model, file("model.safetensors"), a.spec.to_metadata());
+    history.write_csv(file("history.csv"));
+    write_reconstructions(file("reconstructions.png"), *model, test.images, test.rows, test.cols);
+    write_loss_plot(file("loss.svg"), history);
+    nlohmann::ordered_json metrics = {
+        {"test_mse", test_mse},         {"params", params},
+        {"epochs", history.epochs.size()}, {"seconds", seconds},
+        {"samples_per_s", samples_per_s}, {"schedule", a.schedule},
+        {"layers", a.spec.layers},      {"tied", a.spec.tied},
+        {"optimizer", a.optimizer},     {"lr", a.lr},
+        {"batch", a.batch},             {"seed", a.seed},
+        {"train_samples", train.size()}, {"test_samples", test.size()},
+        {"blas_core", blas_core_name()}, {"threads", a.threads}};
+    {
+        const std::string tmp = file("metrics.json.tmp");
+        std::ofstream(tmp) << metrics.dump(2) << "\n";
+        fs::rename(tmp, file("metrics.json"));
+    }
+    fmt::print("test MSE {:.5f} after {} epochs in {:.1f} s ({:.0f} training images/s)\n", test_mse,
+               history.epochs.size(), seconds, samples_per_s);
+    fmt::print("results in {}/: model.safetensors, history.csv, metrics.json, reconstructions.png, loss.svg\n", a.out);
+}
+} // namespace
+
+void add_train_command(CLI::App& app) {
+    auto args = std::make_shared<TrainArgs>();
+    auto* cmd = app.add_subcommand("train", "Train a stacked autoencoder on an MNIST-format dataset");
+    cmd->add_option("--model", args->spec.model, "Model family")->check(CLI::IsMember({"dense"}))->capture_default_str();
+    cmd->add_option("--layers", args->layers, "Encoder layer sizes, the last is the coding size")->capture_default_str();
+    cmd->add_flag("--untied,!--tied", args->untied, "Untied: the decoder gets its own weights (default: tied, reusing the encoder's transposed)");
+    cmd->add_option("--activation", args->spec.activation, "Hidden activation")->capture_default_str();
+    cmd->add_option("--output-activation", args->spec.output_activation, "Output activation (none, sigmoid, ...)")
+        ->capture_default_str();
+    cmd->add_option("--schedule", args->schedule, "joint, or layerwise: greedy phases then fine-tuning")
+        ->check(CLI::IsMember({"joint", "layerwise"}))
+        ->capture_default_str();
+    cmd->add_option("--epochs", args->epochs, "Total epochs (layerwise: split between phases)")
+        ->check(CLI::PositiveNumber)->capture_default_str();
+    cmd->add_option("--pretrain-epochs", args->pretrain_epochs, "Layerwise: epochs per pretraining phase")
+        ->check(CLI::PositiveNumber);
+    cmd->add_option("--batch", args->batch, "Batch size")->check(CLI::PositiveNumber)->capture_default_str();
+    cmd->add_option("--lr", args->lr, "Learning rate")->check(CLI::PositiveNumber)->capture_default_str();
+    cmd->add_option("--optimizer", args->optimizer, "adam, nadam, adamw, rmsprop or sgd")
+        ->check(CLI::IsMember({"adam", "nadam", "adamw", "rmsprop", "sgd"}))
+        ->capture_default_str();
+    cmd->add_option("--momentum", args->momentum, "SGD momentum")->capture_default_str();
+    cmd->add_option("--seed", args->seed, "Seed for initialisation and shuffling")->capture_default_str();
+    cmd->add_option("--threads", args->threads, "BLAS threads")->check(CLI::Range(1, 64))->capture_default_str();
+    cmd->add_option("--data", args->data_dir, "Folder with the four MNIST-format IDX files (plain or .gz)")
+        ->capture_default_str();
+    cmd->add_option("--train-samples", args->train_samples, "Use only the first N training images");
+    cmd->add_option("--test-samples", args->test_samples, "Use only the first N test images");
+    cmd->add_option("--out", args->out, "Folder for the results")->capture_default_str();
+    cmd->add_flag("--quiet", args->quiet, "No progress line");
+    cmd->callback([args] { run_train(*args); });
+}
+
+} // namespace aegrad::cli

@@ -1,0 +1,48 @@
+#include "data/loader.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <numeric>
+#include <stdexcept>
+
+namespace aegrad::data {
+
+DataLoader::DataLoader(const xt::xarray<float>& source, std::size_t batch_size, bool shuffle, std::uint64_t seed,
+                       bool drop_last)
+    : source_(source), batch_size_(batch_size), shuffle_(shuffle), drop_last_(drop_last), rng_(seed),
+      order_(source.dimension() > 0 ? source.shape()[0] : 0) {
+    if (batch_size == 0)
+        throw std::invalid_argument("DataLoader: batch size must be positive");
+    std::iota(order_.begin(), order_.end(), 0);
+    cursor_ = order_.size();  // nothing to yield until start_epoch
+}
+
+void DataLoader::start_epoch() {
+    std::iota(order_.begin(), order_.end(), 0);
+    if (shuffle_)
+        std::shuffle(order_.begin(), order_.end(), rng_);
+    cursor_ = 0;
+}
+
+std::size_t DataLoader::batches_per_epoch() const {
+    return drop_last_ ? order_.size() / batch_size_ : (order_.size() + batch_size_ - 1) / batch_size_;
+}
+
+bool DataLoader::next(Batch& batch) {
+    const std::size_t left = order_.size() - cursor_;
+    if (left == 0 || (drop_last_ && left < batch_size_))
+        return false;
+    const std::size_t b = std::min(batch_size_, left);
+    const std::size_t row = source_.size() / source_.shape()[0];
+    auto shape = source_.shape();
+    shape[0] = b;
+    if (batch.x.shape() != shape)
+        batch.x.resize(shape);  // reused across batches of the same size
+    batch.indices.assign(order_.begin() + static_cast<long>(cursor_), order_.begin() + static_cast<long>(cursor_ + b));
+    for (std::size_t i = 0; i < b; ++i)
+        std::memcpy(batch.x.data() + i * row, source_.data() + batch.indices[i] * row, row * sizeof(float));
+    cursor_ += b;
+    return true;
+}
+
+} // namespace aegrad::data

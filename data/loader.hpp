@@ -1,0 +1,39 @@
+#pragma once
+// Mini-batches over the rows of an array: seeded shuffling each epoch and a policy for the last, short
+// batch. Every sample appears exactly once per epoch (unless drop_last drops the remainder).
+#include <cstdint>
+#include <random>
+#include <vector>
+
+#include <xtensor/xarray.hpp>
+
+namespace aegrad::data {
+
+struct Batch {
+    xt::xarray<float> x;               // [b, features...], rows copied from the source
+    std::vector<std::size_t> indices;  // which source rows, for looking up labels
+};
+
+class DataLoader {
+public:
+    /// `source` must outlive the loader. batch_size > 0.
+    DataLoader(const xt::xarray<float>& source, std::size_t batch_size, bool shuffle = true, std::uint64_t seed = 0,
+               bool drop_last = false);
+
+    /// Starts an epoch: reshuffles (when shuffling) with a generator advanced once per epoch.
+    void start_epoch();
+    /// Fills `batch` with the next batch of the epoch; false at the end of the epoch.
+    bool next(Batch& batch);
+    std::size_t batches_per_epoch() const;
+    std::size_t samples() const { return order_.size(); }
+
+private:
+    const xt::xarray<float>& source_;
+    std::size_t batch_size_;
+    bool shuffle_, drop_last_;
+    std::mt19937_64 rng_;
+    std::vector<std::size_t> order_;
+    std::size_t cursor_ = 0;
+};
+
+} // namespace aegrad::data

@@ -1,0 +1,30 @@
+#pragma once
+// MNIST-format datasets (Fashion-MNIST by default): images as floats in [0, 1] with integer labels.
+#include <string>
+#include <vector>
+
+#include <xtensor/xarray.hpp>
+
+namespace aegrad::data {
+
+/// Where Debian's dataset-fashion-mnist package installs the four files.
+inline const char* kFashionMnistDir = "/usr/share/datasets/fashion-mnist";
+
+struct LabelledImages {
+    xt::xarray<float> images;  // [N, rows * cols], pixel / 255
+    std::vector<int> labels;   // N labels in [0, 10)
+    std::size_t rows = 0, cols = 0;
+    std::size_t size() const { return labels.size(); }
+};
+
+enum class Split { train, test };
+
+/// Reads `train-images-idx3-ubyte[.gz]` + `train-labels-idx1-ubyte[.gz]` (or the t10k pair) from `dir`,
+/// keeping the first `limit` samples (0: all). Throws IdxError naming the file for anything wrong:
+/// missing files, bad headers, image and label counts that differ.
+LabelledImages load_mnist(const std::string& dir, Split split, std::size_t limit = 0);
+
+/// The ten Fashion-MNIST class names.
+const std::vector<std::string>& fashion_mnist_classes();
+
+} // namespace aegrad::data

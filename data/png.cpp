@@ -1,0 +1,65 @@
+#include "data/png.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <stdexcept>
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <png.h>
+
+namespace aegrad::data {
+
+void write_gray_png(const std::string& path, const std::vector<std::uint8_t>& pixels, std::size_t width,
+                    std::size_t height) {
+    if (pixels.size() != width * height || width == 0 || height == 0)
+        throw std::invalid_argument(fmt::format("{}: {} pixels do not make a {}x{} image", path, pixels.size(), width, height));
+    const std::string tmp = fmt::format("{}.tmp.{}", path, getpid());
+    std::FILE* f = std::fopen(tmp.c_str(), "wb");
+    if (!f)
+        throw std::runtime_error(fmt::format("{}: cannot create the file", path));
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
+    png_infop info = png ? png_create_info_struct(png) : nullptr;
+    if (!png || !info || setjmp(png_jmpbuf(png))) {  // libpng reports errors by longjmp
+        png_destroy_write_struct(&png, &info);
+        std::fclose(f);
+        std::remove(tmp.c_str());
+        throw std::runtime_error(fmt::format("{}: writing the PNG failed", path));
+    }
+    png_init_io(png, f);
+    png_set_IHDR(png, info, static_cast<png_uint_32>(width), static_cast<png_uint_32>(height), 8, PNG_COLOR_TYPE_GRAY,
+                 PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_write_info(png, info);
+    for (std::size_t y = 0; y < height; ++y)
+        png_write_row(png, pixels.data() + y * width);
+    png_write_end(png, nullptr);
+    png_destroy_write_struct(&png, &info);
+    if (std::fclose(f) != 0 || std::rename(tmp.c_str(), path.c_str()) != 0) {
+        std::remove(tmp.c_str());
+        throw std::runtime_error(fmt::format("{}: could not finish writing the PNG", path));
+    }
+}
+
+std::pair<std::size_t, std::size_t> write_image_grid_png(const std::string& path,
+                                                         const std::vector<xt::xarray<float>>& rows, std::size_t h,
+                                                         std::size_t w, std::size_t scale) {
+    const std::size_t gap = 2 * scale, cols = rows.empty() ? 0 : rows[0].shape()[0];
+    const std::size_t width = gap + cols * (w * scale + gap), height = gap + rows.size() * (h * scale + gap);
+    std::vector<std::uint8_t> pixels(width * height, 255);
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+        if (rows[r].dimension() != 2 || rows[r].shape()[0] != cols || rows[r].shape()[1] != h * w)
+            throw std::invalid_argument(fmt::format("{}: image row {} is not [{}, {}]", path, r, cols, h * w));
+        for (std::size_t c = 0; c < cols; ++c)
+            for (std::size_t y = 0; y < h * scale; ++y)
+                for (std::size_t x = 0; x < w * scale; ++x) {
+                    const float v = std::clamp(rows[r](c, (y / scale) * w + x / scale), 0.0f, 1.0f);
+                    // dark ink on white paper, as matplotlib's "binary" colour map shows Fashion-MNIST
+                    const std::size_t py = gap + r * (h * scale + gap) + y, px = gap + c * (w * scale + gap) + x;
+                    pixels[py * width + px] = static_cast<std::uint8_t>(255.0f - 255.0f * v + 0.5f);
+                }
+    }
+    write_gray_png(path, pixels, width, height);
+    return {width, height};
+}
+
+} // namespace aegrad::data

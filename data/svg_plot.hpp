@@ -1,0 +1,22 @@
+#pragma once
+// Line charts as SVG, readable in any browser: loss curves and other per-epoch or per-step series.
+#include <string>
+#include <vector>
+
+namespace aegrad::data {
+
+struct Series {
+    std::string name;
+    std::vector<double> x, y;  // same length; non-finite points are skipped
+};
+
+struct PlotOptions {
+    std::string title, x_label, y_label;
+    bool log_y = false;
+    std::vector<double> vertical_markers;  // e.g. phase boundaries
+};
+
+/// Writes a line chart of `series` with axes, ticks and a legend. Atomic; throws naming the file.
+void write_line_plot_svg(const std::string& path, const std::vector<Series>& series, const PlotOptions& options);
+
+} // namespace aegrad::data

@@ -1,0 +1,117 @@
+#include "models/layerwise_pretrainer.hpp"
+
+#include <chrono>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "autograd/grad_mode.hpp"
+#include "nn/safetensors.hpp"
+
+namespace aegrad::models {
+
+using namespace nn;
+
+namespace {
+// Applies `layer` to `input` in chunks, without a graph.
+xt::xarray<float> apply_in_chunks(Module& layer, const xt::xarray<float>& input) {
+    NoGradGuard no_grad;
+    data::DataLoader loader(input, 4096, false);
+    loader.start_epoch();
+    data::Batch batch;
+    xt::xarray<float> out;
+    std::size_t row = 0;
+    while (loader.next(batch)) {
+        auto y = layer(Tensor<float>(batch.x)).value();
+        if (out.size() == 0)
+            out = xt::xarray<float>::from_shape({input.shape()[0], y.shape()[1]});
+        std::copy(y.begin(), y.end(), out.data() + row * y.shape()[1]);
+        row += y.shape()[0];
+    }
+    return out;
+}
+} // namespace
+
+xt::xarray<float> encode_through(const StackedAutoencoder& model, const xt::xarray<float>& input, std::size_t k) {
+    xt::xarray<float> codes = input;
+    for (std::size_t i = 0; i < k; ++i)
+        codes = apply_in_chunks(*(*model.encoder())[i], codes);
+    return codes;
+}
+
+LayerwisePretrainer::LayerwisePretrainer(StackedAutoencoder& model, PretrainOptions options)
+    : model_(model), options_(std::move(options)) {
+    if (!options_.optimizer())
+        options_.optimizer([](std::vector<Tensor<float>> p) -> std::unique_ptr<Optimizer> {
+            return std::make_unique<Adam>(std::move(p), AdamOptions().lr(1e-3));
+        });
+    auto epochs = options_.pretrain_epochs();
+    if (epochs.empty())
+        epochs = {5};
+    if (epochs.size() == 1)
+        epochs.assign(model.depth(), epochs[0]);
+    if (epochs.size() != model.depth())
+        throw std::invalid_argument(fmt::format("LayerwisePretrainer: {} pretraining epoch counts for a {}-layer model",
+                                                epochs.size(), model.depth()));
+    options_.pretrain_epochs(epochs);
+}
+
+std::string LayerwisePretrainer::checkpoint_path(std::size_t index) const {
+    return (std::filesystem::path(options_.checkpoint_dir()) /
+            fmt::format("phase-{}-of-{}.safetensors", index + 1, model_.depth() + 1))
+        .string();
+}
+
+std::vector<PhaseReport> LayerwisePretrainer::run(const xt::xarray<float>& train, const xt::xarray<float>* validation) {
+    using Clock = std::chrono::steady_clock;
+    const std::size_t depth = model_.depth(), phases = depth + 1;
+    const bool checkpoints = !options_.checkpoint_dir().empty();
+    if (checkpoints)
+        std::filesystem::create_directories(options_.checkpoint_dir());
+
+    // Resume after the last phase whose checkpoint exists.
+    std::size_t first = 0;
+    for (std::size_t i = phases; checkpoints && i-- > 0;)
+        if (std::filesystem::exists(checkpoint_path(i))) {
+            load_parameters(model_, checkpoint_path(i));
+            first = i + 1;
+            break;
+        }
+
+    std::vector<PhaseReport> reports;
+    for (std::size_t phase = 0; phase < phases; ++phase) {
+        PhaseReport report;
+        report.name = phase < depth ? fmt::format("pretrain {}/{}", phase + 1, depth) : "fine-tune";
+        if (phase < first) {
+            report.resumed = true;
+            reports.push_back(report);
+            continue;
+        }
+        const auto start = Clock::now();
+        const bool fine_tune = phase == depth;
+        // Phase k trains on the codes of the layers before it, computed once here (not per step).
+        const xt::xarray<float> inputs = fine_tune ? train : encode_through(model_, train, phase);
+        const xt::xarray<float> val_inputs =
+            validation ? (fine_tune ? *validation : encode_through(model_, *validation, phase)) : xt::xarray<float>();
+        std::shared_ptr<Module> target = fine_tune ? nullptr : model_.shallow(phase);
+        Module& trained = fine_tune ? static_cast<Module&>(model_) : *target;
+
+        auto optimizer = options_.optimizer()(trained.parameters());
+        FitOptions fit_options;
+        fit_options.epochs(fine_tune ? options_.finetune_epochs() : options_.pretrain_epochs()[phase])
+            .batch_size(options_.batch_size())
+            .seed(options_.seed() * 1000 + phase)  // each phase's shuffling depends only on the seed and phase
+            .progress(options_.progress())
+            .phase(report.name);
+        if (validation)
+            fit_options.validation([&val_inputs](Module& m) { return evaluate(m, val_inputs, reconstruction_mse()); });
+        report.history = fit(trained, *optimizer, inputs, reconstruction_mse(), fit_options);
+        report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+        if (checkpoints)
+            save_parameters(model_, checkpoint_path(phase), {{"phase", report.name}});
+        reports.push_back(std::move(report));
+    }
+    return reports;
+}
+
+} // namespace aegrad::models

@@ -1,0 +1,54 @@
+#pragma once
+// Greedy layer-wise pretraining (Hinton & Salakhutdinov 2006; Géron ch. 17) as a scheduler: phase k
+// trains the shallow autoencoder (encoder layer k + its mirror decoder layer) to reconstruct the codes of
+// layers 0..k-1, computed once per phase; then the whole stack is fine-tuned end to end. Each phase has
+// its own epochs and a fresh optimizer. With a checkpoint folder, every finished phase is saved and a
+// new run resumes after the last finished phase, ending with the same weights as an uninterrupted run.
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/stacked_autoencoder.hpp"
+#include "nn/optimizer.hpp"
+#include "nn/trainer.hpp"
+
+namespace aegrad::models {
+
+using OptimizerFactory = std::function<std::unique_ptr<nn::Optimizer>(std::vector<Tensor<float>> parameters)>;
+
+struct PretrainOptions {
+    AEGRAD_OPTION(std::vector<int>, pretrain_epochs, {})  // one entry per layer (a single entry applies to all)
+    AEGRAD_OPTION(int, finetune_epochs, 10)
+    AEGRAD_OPTION(std::size_t, batch_size, 256)
+    AEGRAD_OPTION(std::uint64_t, seed, 0)
+    AEGRAD_OPTION(bool, progress, true)
+    AEGRAD_OPTION(std::string, checkpoint_dir, "")  // "" = no checkpoints
+    AEGRAD_OPTION(OptimizerFactory, optimizer, nullptr)  // default: Adam(1e-3)
+};
+
+struct PhaseReport {
+    std::string name;          // "pretrain 1/2", ..., "fine-tune"
+    nn::History history;       // empty when resumed from a checkpoint
+    double seconds = 0;        // including computing the codes
+    bool resumed = false;      // loaded from a checkpoint instead of trained
+};
+
+class LayerwisePretrainer {
+public:
+    LayerwisePretrainer(StackedAutoencoder& model, PretrainOptions options);
+    /// Runs (or resumes) every phase on `train`; `validation` (may be null) gives per-epoch validation
+    /// losses on the same codes.
+    std::vector<PhaseReport> run(const xt::xarray<float>& train, const xt::xarray<float>* validation = nullptr);
+    /// The checkpoint file of phase `index` (0-based; index depth() is fine-tuning).
+    std::string checkpoint_path(std::size_t index) const;
+
+private:
+    StackedAutoencoder& model_;
+    PretrainOptions options_;
+};
+
+/// The input pushed through encoder layers 0..k-1 (no graph), i.e. what phase k reconstructs.
+xt::xarray<float> encode_through(const StackedAutoencoder& model, const xt::xarray<float>& input, std::size_t k);
+
+} // namespace aegrad::models

@@ -1,0 +1,46 @@
+#include "models/stacked_autoencoder.hpp"
+
+#include <fmt/format.h>
+
+namespace aegrad::models {
+
+using namespace nn;
+
+StackedAutoencoder::StackedAutoencoder(StackedAutoencoderOptions options, Generator& gen)
+    : options_(std::move(options)) {
+    const auto& sizes = options_.layers();
+    if (sizes.empty() || options_.input() == 0)
+        throw std::invalid_argument("StackedAutoencoder: needs an input size and at least one layer size");
+    encoder_ = register_module("encoder", std::make_shared<Sequential>());
+    decoder_ = register_module("decoder", std::make_shared<Sequential>());
+    std::vector<std::shared_ptr<Dense>> encoders;
+    std::size_t in = options_.input();
+    for (std::size_t size : sizes) {
+        if (size == 0)
+            throw std::invalid_argument("StackedAutoencoder: layer sizes must be positive");
+        encoders.push_back(encoder_->add(
+            std::make_shared<Dense>(DenseOptions(in, size).activation(options_.activation()).init(options_.init()), gen)));
+        in = size;
+    }
+    // Decoder layer j mirrors encoder layer k = depth-1-j; the last one produces the input.
+    for (std::size_t j = 0; j < sizes.size(); ++j) {
+        const std::size_t k = sizes.size() - 1 - j;
+        const Activation act = k == 0 ? options_.output_activation() : options_.activation();
+        const std::size_t out = k == 0 ? options_.input() : sizes[k - 1];
+        if (options_.tied())
+            decoder_->add(std::make_shared<DenseTranspose>(encoders[k], act));
+        else
+            decoder_->add(std::make_shared<Dense>(DenseOptions(sizes[k], out).activation(act).init(options_.init()), gen));
+    }
+}
+
+std::shared_ptr<Sequential> StackedAutoencoder::shallow(std::size_t k) const {
+    if (k >= depth())
+        throw std::out_of_range(fmt::format("StackedAutoencoder::shallow: phase {} of a {}-layer model", k, depth()));
+    auto pair = std::make_shared<Sequential>();
+    pair->add((*encoder_)[k]);
+    pair->add((*decoder_)[depth() - 1 - k]);
+    return pair;
+}
+
+} // namespace aegrad::models

@@ -1,0 +1,52 @@
+#pragma once
+// A stacked dense autoencoder: input -> layers[0] -> ... -> layers[k-1] (the codings) -> ... -> input,
+// the decoder mirroring the encoder. Tied (the default): each decoder layer is a DenseTranspose of its
+// mirror encoder layer, so the model has about half the parameters.
+#include <memory>
+#include <vector>
+
+#include "nn/dense.hpp"
+#include "nn/sequential.hpp"
+
+namespace aegrad::models {
+
+struct StackedAutoencoderOptions {
+    StackedAutoencoderOptions(std::size_t input, std::vector<std::size_t> layers)
+        : input_(input), layers_(std::move(layers)) {}
+    std::size_t input() const { return input_; }
+    const std::vector<std::size_t>& layers() const { return layers_; }
+    AEGRAD_OPTION(nn::Activation, activation, nn::Activation::relu)        // every layer but the output
+    AEGRAD_OPTION(nn::Activation, output_activation, nn::Activation::none)  // e.g. sigmoid for pixels in [0, 1]
+    AEGRAD_OPTION(bool, tied, true)
+    AEGRAD_OPTION(nn::Init, init, nn::Init::glorot_uniform)
+
+private:
+    std::size_t input_;
+    std::vector<std::size_t> layers_;
+};
+
+class StackedAutoencoder : public nn::Module {
+public:
+    explicit StackedAutoencoder(StackedAutoencoderOptions options, Generator& gen = nn::default_generator());
+
+    /// x [B, input] -> reconstruction [B, input]
+    Tensor<float> forward(const Tensor<float>& x) override { return decoder_->forward(encoder_->forward(x)); }
+    std::string type_name() const override { return "StackedAutoencoder"; }
+
+    /// The encoder and decoder share this model's parameters (they are its children, not copies).
+    const std::shared_ptr<nn::Sequential>& encoder() const { return encoder_; }
+    const std::shared_ptr<nn::Sequential>& decoder() const { return decoder_; }
+    /// Number of encoder layers.
+    std::size_t depth() const { return options_.layers().size(); }
+    /// The shallow autoencoder of greedy pretraining phase k: encoder layer k and its mirror decoder
+    /// layer, the same modules (and parameters) as in this model. Phase k reconstructs the codes of
+    /// layer k-1 (the input for k = 0).
+    std::shared_ptr<nn::Sequential> shallow(std::size_t k) const;
+    const StackedAutoencoderOptions& options() const { return options_; }
+
+private:
+    StackedAutoencoderOptions options_;
+    std::shared_ptr<nn::Sequential> encoder_, decoder_;
+};
+
+} // namespace aegrad::models

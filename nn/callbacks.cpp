@@ -1,0 +1,43 @@
+#include "nn/callbacks.hpp"
+
+#include <cmath>
+
+#include "nn/safetensors.hpp"
+
+namespace aegrad::nn {
+
+double monitored_loss(const EpochRecord& r) { return std::isnan(r.val_loss) ? r.loss : r.val_loss; }
+
+void EarlyStopping::on_epoch_end(Module& model, const History& history, bool& stop) {
+    const double loss = monitored_loss(history.epochs.back());
+    if (loss < best_ - min_delta_) {
+        best_ = loss;
+        best_epoch_ = static_cast<int>(history.epochs.size());
+        waited_ = 0;
+        if (restore_best_) {
+            best_values_.clear();
+            for (auto& p : model.parameters())
+                best_values_.push_back(p.value());
+        }
+    } else if (++waited_ >= patience_) {
+        stop = true;
+    }
+}
+
+void EarlyStopping::on_train_end(Module& model, const History&) {
+    if (!restore_best_ || best_values_.empty())
+        return;
+    auto params = model.parameters();
+    for (std::size_t i = 0; i < params.size(); ++i)
+        xt::noalias(params[i].mutable_value()) = best_values_[i];
+}
+
+void ModelCheckpoint::on_epoch_end(Module& model, const History& history, bool&) {
+    const double loss = monitored_loss(history.epochs.back());
+    if (best_only_ && !(loss < best_))
+        return;
+    best_ = std::min(best_, loss);
+    save_parameters(model, path_, {{"epoch", std::to_string(history.epochs.size())}});
+}
+
+} // namespace aegrad::nn

@@ -1,0 +1,27 @@
+#pragma once
+// What training records per epoch, and its CSV form.
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace aegrad::nn {
+
+struct EpochRecord {
+    std::string phase;  // "" for plain training; "pretrain 1/2", "fine-tune" for layerwise runs
+    int epoch = 0;      // 1-based within its phase
+    double loss = 0;    // mean training loss over the epoch's samples
+    double val_loss = std::numeric_limits<double>::quiet_NaN();  // NaN when there is no validation data
+    double seconds = 0;
+    double samples_per_s = 0;
+    double lr = 0;
+};
+
+struct History {
+    std::vector<EpochRecord> epochs;
+    /// Columns: phase,epoch,loss,val_loss,seconds,samples_per_s,lr. Written atomically.
+    void write_csv(const std::string& path) const;
+    void append(const History& other) { epochs.insert(epochs.end(), other.epochs.begin(), other.epochs.end()); }
+    double total_seconds() const;
+};
+
+} // namespace aegrad::nn

@@ -1,0 +1,110 @@
+#include "nn/trainer.hpp"
+
+#include <chrono>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "autograd/losses.hpp"
+#include "nn/progress.hpp"
+
+namespace aegrad::nn {
+
+namespace {
+// Names the parameters whose values or gradients are no longer finite, to say where a NaN came from.
+std::string non_finite_parameters(const Module& model) {
+    std::vector<std::string> bad;
+    for (const auto& [name, p] : model.named_parameters()) {
+        const bool value_bad = !xt::all(xt::isfinite(p.value()));
+        const bool grad_bad = p.has_grad() && !xt::all(xt::isfinite(p.grad()));
+        if (value_bad || grad_bad)
+            bad.push_back(fmt::format("{} ({})", name, value_bad ? "value" : "gradient"));
+    }
+    return bad.empty() ? "no parameter is non-finite yet" : "non-finite: " + fmt::format("{}", fmt::join(bad, ", "));
+}
+} // namespace
+
+LossFn reconstruction_mse() {
+    return [](Module& model, const data::Batch& b) {
+        Tensor<float> x(b.x);
+        return mse_loss(model(x), x);
+    };
+}
+
+History fit(Module& model, Optimizer& optimizer, const xt::xarray<float>& inputs, const LossFn& loss,
+            const FitOptions& options, const std::vector<Callback*>& callbacks) {
+    using Clock = std::chrono::steady_clock;
+    data::DataLoader loader(inputs, options.batch_size(), options.shuffle(), options.seed());
+    ProgressLine progress(options.progress());
+    History history;
+    data::Batch batch;
+    std::size_t global_step = 0;
+    for (int epoch = 1; epoch <= options.epochs(); ++epoch) {
+        if (options.lr_schedule())
+            optimizer.set_lr(options.lr_schedule()(epoch - 1));
+        model.train();
+        loader.start_epoch();
+        progress.start_epoch(options.phase(), epoch, options.epochs(), loader.batches_per_epoch());
+        const auto start = Clock::now();
+        double loss_sum = 0;
+        std::size_t seen = 0, step = 0;
+        while (loader.next(batch)) {
+            ++step;
+            ++global_step;
+            optimizer.zero_grad();
+            Tensor<float> l = loss(model, batch);
+            const double value = l.item();
+            if (!std::isfinite(value))
+                throw NonFiniteLoss(fmt::format("{}loss is {} at epoch {}, step {} (last epoch's loss {}); {}. Try a "
+                                                "lower learning rate.",
+                                                options.phase().empty() ? "" : options.phase() + ": ", value, epoch,
+                                                step, history.epochs.empty() ? NAN : history.epochs.back().loss,
+                                                non_finite_parameters(model)));
+            l.backward();
+            optimizer.step();
+            loss_sum += value * batch.indices.size();
+            seen += batch.indices.size();
+            progress.step(step, loss_sum / seen, seen);
+            for (auto* c : callbacks)
+                c->on_step_end(model, global_step, value);
+        }
+        EpochRecord r;
+        r.phase = options.phase();
+        r.epoch = epoch;
+        r.loss = seen ? loss_sum / seen : NAN;
+        r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+        r.samples_per_s = r.seconds > 0 ? seen / r.seconds : 0;
+        r.lr = optimizer.lr();
+        if (options.validation())
+            r.val_loss = options.validation()(model);
+        history.epochs.push_back(r);
+        progress.end_epoch(r);
+        bool stop = false;
+        for (auto* c : callbacks)
+            c->on_epoch_end(model, history, stop);
+        if (stop)
+            break;
+    }
+    for (auto* c : callbacks)
+        c->on_train_end(model, history);
+    return history;
+}
+
+double evaluate(Module& model, const xt::xarray<float>& inputs, const LossFn& loss, std::size_t batch_size) {
+    NoGradGuard no_grad;
+    const bool was_training = model.is_training();
+    model.eval();
+    data::DataLoader loader(inputs, batch_size, false);
+    loader.start_epoch();
+    data::Batch batch;
+    double total = 0;
+    std::size_t n = 0;
+    while (loader.next(batch)) {
+        total += loss(model, batch).item() * batch.indices.size();
+        n += batch.indices.size();
+    }
+    model.train(was_training);
+    return n ? total / n : NAN;
+}
+
+} // namespace aegrad::nn

@@ -1,0 +1,50 @@
+#pragma once
+// The training loop: mini-batches from a DataLoader, forward, loss, backward, optimizer step; per-epoch
+// records with validation, callbacks, a progress line, and a clear stop on a non-finite loss.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "data/loader.hpp"
+#include "nn/callbacks.hpp"
+#include "nn/history.hpp"
+#include "nn/lr_schedule.hpp"
+#include "nn/module.hpp"
+#include "nn/optimizer.hpp"
+#include "nn/options.hpp"
+
+namespace aegrad::nn {
+
+/// The loss of `model` on one batch. An autoencoder: mse_loss(model(Tensor<float>(b.x)), target of b.x).
+/// A classifier looks its labels up with b.indices.
+using LossFn = std::function<Tensor<float>(Module& model, const data::Batch& batch)>;
+
+/// The reconstruction loss of an autoencoder: mean squared error between model(x) and x.
+LossFn reconstruction_mse();
+
+struct FitOptions {
+    AEGRAD_OPTION(int, epochs, 10)
+    AEGRAD_OPTION(std::size_t, batch_size, 32)
+    AEGRAD_OPTION(std::uint64_t, seed, 0)  // shuffling
+    AEGRAD_OPTION(bool, shuffle, true)
+    AEGRAD_OPTION(bool, progress, true)   // the progress line on stderr
+    AEGRAD_OPTION(std::string, phase, "")  // a label for records and the progress line
+    AEGRAD_OPTION(LrSchedule, lr_schedule, nullptr)
+    /// Computes the validation loss after each epoch (in eval mode, without recording a graph).
+    AEGRAD_OPTION(std::function<double(Module&)>, validation, nullptr)
+};
+
+/// Thrown when a loss becomes NaN or infinite; says where and which parameters went bad.
+class NonFiniteLoss : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// Trains `model` on the rows of `inputs`. Returns one record per epoch.
+History fit(Module& model, Optimizer& optimizer, const xt::xarray<float>& inputs, const LossFn& loss,
+            const FitOptions& options, const std::vector<Callback*>& callbacks = {});
+
+/// Mean loss over all rows of `inputs` (weighted by batch size), in eval mode and without a graph.
+double evaluate(Module& model, const xt::xarray<float>& inputs, const LossFn& loss, std::size_t batch_size = 1000);
+
+} // namespace aegrad::nn
