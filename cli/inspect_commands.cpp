@@ -69,7 +69,7 @@ void add_summary_command(CLI::App& app) {
     cmd->add_option("--activation", spec->activation, "Hidden activation")->capture_default_str();
     cmd->add_option("--output-activation", spec->output_activation, "Output activation")->capture_default_str();
     cmd->callback([=] {
-        spec->layers = parse_layers(*layers);
+        spec->layers = parse_positive_list(*layers);
         spec->tied = !*untied;
         auto model = spec->build(*input, 0);
         fmt::print("{}", nn::summary(*model, {*input}));

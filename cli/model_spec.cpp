@@ -9,7 +9,7 @@
 
 namespace aegrad::cli {
 
-std::vector<std::size_t> parse_layers(const std::string& text) {
+std::vector<std::size_t> parse_positive_list(const std::string& text, const std::string& flag) {
     std::vector<std::size_t> out;
     std::stringstream in(text);
     std::string item;
@@ -21,11 +21,11 @@ std::vector<std::size_t> parse_layers(const std::string& text) {
         } catch (const std::exception&) {
         }
         if (v <= 0 || used != item.size())
-            throw std::invalid_argument(fmt::format("--layers: '{}' is not a list of positive sizes like 100,30", text));
+            throw std::invalid_argument(fmt::format("{}: '{}' is not a list of positive numbers like 100,30", flag, text));
         out.push_back(static_cast<std::size_t>(v));
     }
     if (out.empty())
-        throw std::invalid_argument("--layers: give at least one size, like 100,30");
+        throw std::invalid_argument(flag + ": give at least one number, like 100,30");
     return out;
 }
 
@@ -44,7 +44,7 @@ ModelSpec ModelSpec::from_metadata(const std::map<std::string, std::string>& m, 
                                                  file, key));
     ModelSpec s;
     s.model = m.at("model");
-    s.layers = parse_layers(m.at("layers"));
+    s.layers = parse_positive_list(m.at("layers"));
     s.tied = m.at("tied") == "true";
     s.activation = m.at("activation");
     s.output_activation = m.at("output_activation");

@@ -23,7 +23,7 @@ struct ModelSpec {
     std::shared_ptr<models::StackedAutoencoder> build(std::size_t input, std::uint64_t seed) const;
 };
 
-/// "100,30" -> {100, 30}; throws std::invalid_argument on anything else.
-std::vector<std::size_t> parse_layers(const std::string& text);
+/// "100,30" -> {100, 30}; throws std::invalid_argument naming `flag` on anything else.
+std::vector<std::size_t> parse_positive_list(const std::string& text, const std::string& flag = "--layers");
 
 } // namespace aegrad::cli

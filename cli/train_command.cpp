@@ -25,8 +25,10 @@ struct TrainArgs {
     ModelSpec spec;
     std::string layers = "100,30", schedule = "joint", optimizer = "adam", out = "aegrad-out";
     std::string data_dir = data::kFashionMnistDir;
-    bool untied = false, quiet = false;
-    int epochs = 20, pretrain_epochs = 0, threads = 1;
+    bool untied = false, quiet = false, resume = false;
+    int epochs = 20, threads = 1;
+    std::string pretrain_epochs;
+    double finetune_lr_scale = 1.0;
     std::size_t batch = 256, train_samples = 0, test_samples = 0;
     double lr = 1e-3, momentum = 0.0;
     std::uint64_t seed = 42;
@@ -48,19 +50,32 @@ models::OptimizerFactory optimizer_factory(const std::string& name, double lr, d
 }
 
 void run_train(TrainArgs a) {
-    a.spec.layers = parse_layers(a.layers);
+    a.spec.layers = parse_positive_list(a.layers);
     a.spec.tied = !a.untied;
+    // Every flag is checked before the data is read: a typo costs no time.
+    const std::size_t depth = a.spec.layers.size();
+    std::vector<int> per_layer;
+    for (auto e : parse_positive_list(
+             a.pretrain_epochs.empty() ? std::to_string(std::max<std::size_t>(1, a.epochs / (2 * depth))) : a.pretrain_epochs,
+             "--pretrain-epochs"))
+        per_layer.push_back(static_cast<int>(e));
+    if (per_layer.size() == 1)
+        per_layer.assign(depth, per_layer[0]);
+    if (per_layer.size() != depth)
+        throw std::invalid_argument(fmt::format("--pretrain-epochs: {} numbers for {} layers", per_layer.size(), depth));
+    int pretraining = 0;
+    for (int e : per_layer)
+        pretraining += e;
     set_blas_threads(a.threads);
     namespace fs = std::filesystem;
-    fs::create_directories(a.out);
-
     const auto train = data::load_mnist(a.data_dir, data::Split::train, a.train_samples);
     const auto test = data::load_mnist(a.data_dir, data::Split::test, a.test_samples);
+    fs::create_directories(a.out);
     const std::size_t input = train.rows * train.cols;
     auto model = a.spec.build(input, a.seed);
     const std::size_t params = nn::count_parameters(*model);
     fmt::print("aegrad train: {} {}-{} {}, {} params; {} schedule, {} epochs, batch {}, {} lr {}\n", a.spec.model,
-               input, a.layers, a.spec.tied ? "tied" : "untied", params, a.schedule, a.epochs, a.batch, a.optimizer,
+               input, fmt::join(a.spec.layers, "-"), a.spec.tied ? "tied" : "untied", params, a.schedule, a.epochs, a.batch, a.optimizer,
                a.lr);
     fmt::print("  data: {} ({} training, {} test images); {}, {} BLAS thread(s)\n", a.data_dir, train.size(),
                test.size(), blas_core_name(), a.threads);
@@ -84,22 +99,23 @@ void run_train(TrainArgs a) {
     } else {
         // Epochs split between phases: by default half the budget pretrains (shared equally by the layers),
         // the rest fine-tunes.
-        const int depth = static_cast<int>(model->depth());
-        const int per_layer = a.pretrain_epochs > 0 ? a.pretrain_epochs : std::max(1, a.epochs / (2 * depth));
-        const int finetune = std::max(1, a.epochs - per_layer * depth);
+        const int finetune = std::max(1, a.epochs - pretraining);
         models::LayerwisePretrainer pretrainer(*model, models::PretrainOptions()
-                                                           .pretrain_epochs({per_layer})
+                                                           .pretrain_epochs(per_layer)
+                                                           .finetune_lr_scale(a.finetune_lr_scale)
                                                            .finetune_epochs(finetune)
                                                            .batch_size(a.batch)
                                                            .seed(a.seed)
                                                            .progress(!a.quiet)
                                                            .optimizer(make_optimizer)
-                                                           .checkpoint_dir((fs::path(a.out) / "checkpoints").string()));
+                                                           .checkpoint_dir((fs::path(a.out) / "checkpoints").string())
+                                                           .resume(a.resume));
         for (const auto& phase : pretrainer.run(train.images, &test.images)) {
             fmt::print("  {}: {}\n", phase.name,
-                       phase.resumed ? "resumed from its checkpoint"
-                                     : fmt::format("{} epochs, {:.1f} s, last loss {:.5f}", phase.history.epochs.size(),
-                                                   phase.seconds, phase.history.epochs.back().loss));
+                       fmt::format("{} epochs, {:.1f} s, last loss {:.5f}{}", phase.history.epochs.size(),
+                                   phase.resumed ? phase.history.total_seconds() : phase.seconds,
+                                   phase.history.epochs.empty() ? NAN : phase.history.epochs.back().loss,
+                                   phase.resumed ? " (resumed from its checkpoint)" : ""));
             history.append(phase.history);
         }
     }
@@ -149,8 +165,11 @@ void add_train_command(CLI::App& app) {
         ->capture_default_str();
     cmd->add_option("--epochs", args->epochs, "Total epochs (layerwise: split between phases)")
         ->check(CLI::PositiveNumber)->capture_default_str();
-    cmd->add_option("--pretrain-epochs", args->pretrain_epochs, "Layerwise: epochs per pretraining phase")
-        ->check(CLI::PositiveNumber);
+    cmd->add_option("--pretrain-epochs", args->pretrain_epochs,
+                    "Layerwise: epochs of each pretraining phase, one number for all or one per layer (2,4); "
+                    "fine-tuning gets the rest of --epochs");
+    cmd->add_option("--finetune-lr-scale", args->finetune_lr_scale, "Layerwise: fine-tuning learning rate = --lr times this")
+        ->check(CLI::PositiveNumber)->capture_default_str();
     cmd->add_option("--batch", args->batch, "Batch size")->check(CLI::PositiveNumber)->capture_default_str();
     cmd->add_option("--lr", args->lr, "Learning rate")->check(CLI::PositiveNumber)->capture_default_str();
     cmd->add_option("--optimizer", args->optimizer, "adam, nadam, adamw, rmsprop or sgd")
@@ -165,6 +184,7 @@ void add_train_command(CLI::App& app) {
     cmd->add_option("--test-samples", args->test_samples, "Use only the first N test images");
     cmd->add_option("--out", args->out, "Folder for the results")->capture_default_str();
     cmd->add_flag("--quiet", args->quiet, "No progress line");
+    cmd->add_flag("--resume", args->resume, "Layerwise: continue after the last finished phase in OUT/checkpoints");
     cmd->callback([args] { run_train(*args); });
 }
 

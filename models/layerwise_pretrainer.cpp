@@ -19,11 +19,11 @@ xt::xarray<float> apply_in_chunks(Module& layer, const xt::xarray<float>& input)
     data::DataLoader loader(input, 4096, false);
     loader.start_epoch();
     data::Batch batch;
-    xt::xarray<float> out;
+    xt::xarray<float> out;  // sized at the first batch (a default xarray is 0-d with one element)
     std::size_t row = 0;
     while (loader.next(batch)) {
         auto y = layer(Tensor<float>(batch.x)).value();
-        if (out.size() == 0)
+        if (row == 0)
             out = xt::xarray<float>::from_shape({input.shape()[0], y.shape()[1]});
         std::copy(y.begin(), y.end(), out.data() + row * y.shape()[1]);
         row += y.shape()[0];
@@ -69,14 +69,17 @@ std::vector<PhaseReport> LayerwisePretrainer::run(const xt::xarray<float>& train
     if (checkpoints)
         std::filesystem::create_directories(options_.checkpoint_dir());
 
-    // Resume after the last phase whose checkpoint exists.
+    // Resume after the last phase whose checkpoint exists; a fresh run removes stale ones.
     std::size_t first = 0;
-    for (std::size_t i = phases; checkpoints && i-- > 0;)
-        if (std::filesystem::exists(checkpoint_path(i))) {
+    for (std::size_t i = phases; checkpoints && i-- > 0;) {
+        if (!options_.resume()) {
+            std::filesystem::remove(checkpoint_path(i));
+            std::filesystem::remove(checkpoint_path(i) + ".csv");
+        } else if (first == 0 && std::filesystem::exists(checkpoint_path(i))) {
             load_parameters(model_, checkpoint_path(i));
             first = i + 1;
-            break;
         }
+    }
 
     std::vector<PhaseReport> reports;
     for (std::size_t phase = 0; phase < phases; ++phase) {
@@ -84,6 +87,8 @@ std::vector<PhaseReport> LayerwisePretrainer::run(const xt::xarray<float>& train
         report.name = phase < depth ? fmt::format("pretrain {}/{}", phase + 1, depth) : "fine-tune";
         if (phase < first) {
             report.resumed = true;
+            if (std::filesystem::exists(checkpoint_path(phase) + ".csv"))
+                report.history = History::read_csv(checkpoint_path(phase) + ".csv");
             reports.push_back(report);
             continue;
         }
@@ -97,6 +102,8 @@ std::vector<PhaseReport> LayerwisePretrainer::run(const xt::xarray<float>& train
         Module& trained = fine_tune ? static_cast<Module&>(model_) : *target;
 
         auto optimizer = options_.optimizer()(trained.parameters());
+        if (fine_tune)
+            optimizer->set_lr(optimizer->lr() * options_.finetune_lr_scale());
         FitOptions fit_options;
         fit_options.epochs(fine_tune ? options_.finetune_epochs() : options_.pretrain_epochs()[phase])
             .batch_size(options_.batch_size())
@@ -107,8 +114,10 @@ std::vector<PhaseReport> LayerwisePretrainer::run(const xt::xarray<float>& train
             fit_options.validation([&val_inputs](Module& m) { return evaluate(m, val_inputs, reconstruction_mse()); });
         report.history = fit(trained, *optimizer, inputs, reconstruction_mse(), fit_options);
         report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-        if (checkpoints)
+        if (checkpoints) {  // the history first: a checkpoint without its history is never left behind
+            report.history.write_csv(checkpoint_path(phase) + ".csv");
             save_parameters(model_, checkpoint_path(phase), {{"phase", report.name}});
+        }
         reports.push_back(std::move(report));
     }
     return reports;

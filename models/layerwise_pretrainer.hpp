@@ -24,12 +24,15 @@ struct PretrainOptions {
     AEGRAD_OPTION(std::uint64_t, seed, 0)
     AEGRAD_OPTION(bool, progress, true)
     AEGRAD_OPTION(std::string, checkpoint_dir, "")  // "" = no checkpoints
+    AEGRAD_OPTION(bool, resume, false)  // continue after the last phase checkpointed in checkpoint_dir;
+                                        // otherwise old checkpoints there are replaced
     AEGRAD_OPTION(OptimizerFactory, optimizer, nullptr)  // default: Adam(1e-3)
+    AEGRAD_OPTION(double, finetune_lr_scale, 1.0)  // fine-tuning's learning rate = the optimizer's times this
 };
 
 struct PhaseReport {
     std::string name;          // "pretrain 1/2", ..., "fine-tune"
-    nn::History history;       // empty when resumed from a checkpoint
+    nn::History history;       // read back from the checkpoint folder when resumed
     double seconds = 0;        // including computing the codes
     bool resumed = false;      // loaded from a checkpoint instead of trained
 };

@@ -6,13 +6,16 @@ namespace aegrad::models {
 
 using namespace nn;
 
-StackedAutoencoder::StackedAutoencoder(StackedAutoencoderOptions options, Generator& gen)
+template <class T>
+BasicStackedAutoencoder<T>::BasicStackedAutoencoder(StackedAutoencoderOptions options, Generator& gen)
     : options_(std::move(options)) {
+    using Dense = BasicDense<T>;
+    using DenseTranspose = BasicDenseTranspose<T>;
     const auto& sizes = options_.layers();
     if (sizes.empty() || options_.input() == 0)
         throw std::invalid_argument("StackedAutoencoder: needs an input size and at least one layer size");
-    encoder_ = register_module("encoder", std::make_shared<Sequential>());
-    decoder_ = register_module("decoder", std::make_shared<Sequential>());
+    encoder_ = this->register_module("encoder", std::make_shared<SequentialT>());
+    decoder_ = this->register_module("decoder", std::make_shared<SequentialT>());
     std::vector<std::shared_ptr<Dense>> encoders;
     std::size_t in = options_.input();
     for (std::size_t size : sizes) {
@@ -34,13 +37,16 @@ StackedAutoencoder::StackedAutoencoder(StackedAutoencoderOptions options, Genera
     }
 }
 
-std::shared_ptr<Sequential> StackedAutoencoder::shallow(std::size_t k) const {
+template <class T> std::shared_ptr<BasicSequential<T>> BasicStackedAutoencoder<T>::shallow(std::size_t k) const {
     if (k >= depth())
         throw std::out_of_range(fmt::format("StackedAutoencoder::shallow: phase {} of a {}-layer model", k, depth()));
-    auto pair = std::make_shared<Sequential>();
+    auto pair = std::make_shared<SequentialT>();
     pair->add((*encoder_)[k]);
     pair->add((*decoder_)[depth() - 1 - k]);
     return pair;
 }
+
+template class BasicStackedAutoencoder<float>;
+template class BasicStackedAutoencoder<double>;
 
 } // namespace aegrad::models

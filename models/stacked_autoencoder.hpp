@@ -25,28 +25,31 @@ private:
     std::vector<std::size_t> layers_;
 };
 
-class StackedAutoencoder : public nn::Module {
+template <class T> class BasicStackedAutoencoder : public nn::BasicModule<T> {
 public:
-    explicit StackedAutoencoder(StackedAutoencoderOptions options, Generator& gen = nn::default_generator());
+    using SequentialT = nn::BasicSequential<T>;
+    explicit BasicStackedAutoencoder(StackedAutoencoderOptions options, Generator& gen = nn::default_generator());
 
     /// x [B, input] -> reconstruction [B, input]
-    Tensor<float> forward(const Tensor<float>& x) override { return decoder_->forward(encoder_->forward(x)); }
+    Tensor<T> forward(const Tensor<T>& x) override { return decoder_->forward(encoder_->forward(x)); }
     std::string type_name() const override { return "StackedAutoencoder"; }
 
     /// The encoder and decoder share this model's parameters (they are its children, not copies).
-    const std::shared_ptr<nn::Sequential>& encoder() const { return encoder_; }
-    const std::shared_ptr<nn::Sequential>& decoder() const { return decoder_; }
+    const std::shared_ptr<SequentialT>& encoder() const { return encoder_; }
+    const std::shared_ptr<SequentialT>& decoder() const { return decoder_; }
     /// Number of encoder layers.
     std::size_t depth() const { return options_.layers().size(); }
     /// The shallow autoencoder of greedy pretraining phase k: encoder layer k and its mirror decoder
     /// layer, the same modules (and parameters) as in this model. Phase k reconstructs the codes of
     /// layer k-1 (the input for k = 0).
-    std::shared_ptr<nn::Sequential> shallow(std::size_t k) const;
+    std::shared_ptr<SequentialT> shallow(std::size_t k) const;
     const StackedAutoencoderOptions& options() const { return options_; }
 
 private:
     StackedAutoencoderOptions options_;
-    std::shared_ptr<nn::Sequential> encoder_, decoder_;
+    std::shared_ptr<SequentialT> encoder_, decoder_;
 };
+
+using StackedAutoencoder = BasicStackedAutoencoder<float>;
 
 } // namespace aegrad::models

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <stdexcept>
 #include <unistd.h>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -24,6 +25,38 @@ void History::write_csv(const std::string& path) const {
     }
     if (std::rename(tmp.c_str(), path.c_str()) != 0)
         throw std::runtime_error(fmt::format("{}: cannot write the history", path));
+}
+
+History History::read_csv(const std::string& path) {
+    std::ifstream in(path);
+    if (!in)
+        throw std::runtime_error(fmt::format("{}: cannot open the history", path));
+    History h;
+    std::string line;
+    std::getline(in, line);  // header
+    for (int number = 2; std::getline(in, line); ++number) {
+        std::vector<std::string> f;
+        std::size_t start = 0;
+        for (std::size_t comma; (comma = line.find(',', start)) != std::string::npos; start = comma + 1)
+            f.push_back(line.substr(start, comma - start));
+        f.push_back(line.substr(start));
+        if (f.size() != 7)
+            throw std::runtime_error(fmt::format("{}:{}: expected 7 fields, found {}", path, number, f.size()));
+        try {
+            EpochRecord r;
+            r.phase = f[0];
+            r.epoch = std::stoi(f[1]);
+            r.loss = std::stod(f[2]);
+            r.val_loss = f[3].empty() ? NAN : std::stod(f[3]);
+            r.seconds = std::stod(f[4]);
+            r.samples_per_s = std::stod(f[5]);
+            r.lr = std::stod(f[6]);
+            h.epochs.push_back(r);
+        } catch (const std::exception&) {
+            throw std::runtime_error(fmt::format("{}:{}: not a history record: {}", path, number, line));
+        }
+    }
+    return h;
 }
 
 double History::total_seconds() const {

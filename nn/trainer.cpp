@@ -4,6 +4,8 @@
 #include <cmath>
 
 #include <fmt/format.h>
+#include <xtensor/xmath.hpp>
+#include <xtensor/xsort.hpp>
 
 #include "autograd/losses.hpp"
 #include "nn/progress.hpp"
@@ -12,7 +14,7 @@ namespace aegrad::nn {
 
 namespace {
 // Names the parameters whose values or gradients are no longer finite, to say where a NaN came from.
-std::string non_finite_parameters(const Module& model) {
+std::string describe_parameters(const Module& model) {
     std::vector<std::string> bad;
     for (const auto& [name, p] : model.named_parameters()) {
         const bool value_bad = !xt::all(xt::isfinite(p.value()));
@@ -20,7 +22,19 @@ std::string non_finite_parameters(const Module& model) {
         if (value_bad || grad_bad)
             bad.push_back(fmt::format("{} ({})", name, value_bad ? "value" : "gradient"));
     }
-    return bad.empty() ? "no parameter is non-finite yet" : "non-finite: " + fmt::format("{}", fmt::join(bad, ", "));
+    if (!bad.empty())
+        return fmt::format("non-finite: {}", fmt::join(bad, ", "));
+    // Everything still finite: the forward pass overflowed. Name the largest weight, the usual suspect.
+    std::string largest;
+    float top = -1;
+    for (const auto& [name, p] : model.named_parameters()) {
+        const float m = xt::amax(xt::abs(p.value()))();
+        if (m > top)
+            top = m, largest = name;
+    }
+    return fmt::format("every parameter is finite, so the forward pass overflowed; the largest magnitude is {:.3g} "
+                       "in {}",
+                       top, largest);
 }
 } // namespace
 
@@ -55,11 +69,12 @@ History fit(Module& model, Optimizer& optimizer, const xt::xarray<float>& inputs
             Tensor<float> l = loss(model, batch);
             const double value = l.item();
             if (!std::isfinite(value))
-                throw NonFiniteLoss(fmt::format("{}loss is {} at epoch {}, step {} (last epoch's loss {}); {}. Try a "
-                                                "lower learning rate.",
+                throw NonFiniteLoss(fmt::format("{}loss is {} at epoch {}, step {}{}; {}. Try a lower learning rate.",
                                                 options.phase().empty() ? "" : options.phase() + ": ", value, epoch,
-                                                step, history.epochs.empty() ? NAN : history.epochs.back().loss,
-                                                non_finite_parameters(model)));
+                                                step,
+                                                history.epochs.empty() ? std::string()
+                                                    : fmt::format(" (previous epoch's loss {:.5g})", history.epochs.back().loss),
+                                                describe_parameters(model)));
             l.backward();
             optimizer.step();
             loss_sum += value * batch.indices.size();

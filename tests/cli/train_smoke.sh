@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# `aegrad train` end to end on a small MNIST-format folder: every output is written and sane, `eval`
+# agrees with the metrics, `summary` prints the seed counts, and bad input fails with one clear line.
+#   train_smoke.sh PATH/TO/aegrad
+set -euo pipefail
+aegrad=$1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fail() { echo "FAILED: $*" >&2; exit 1; }
+
+data=/usr/share/datasets/fashion-mnist
+[[ -d $data ]] || { echo "dataset-fashion-mnist is not installed: skipped"; exit 77; }
+
+# Any MNIST-format folder works: here a copy with the files uncompressed.
+mkdir "$work/data"
+for f in "$data"/*.gz; do gunzip -c "$f" > "$work/data/$(basename "${f%.gz}")"; done
+
+"$aegrad" train --data "$work/data" --layers 64,16 --epochs 2 --schedule layerwise --train-samples 2000 \
+  --test-samples 500 --out "$work/out" > "$work/train.log" 2>&1 || { cat "$work/train.log"; fail "train exited non-zero"; }
+cat "$work/train.log"
+for f in model.safetensors history.csv metrics.json reconstructions.png loss.svg; do
+  [[ -s "$work/out/$f" ]] || fail "missing $f"
+done
+grep -q '"test_mse"' "$work/out/metrics.json" || fail "metrics.json has no test_mse"
+grep -q '"params": 51,040' "$work/out/metrics.json" && fail "params must be a number"
+grep -q '"params": 52128' "$work/out/metrics.json" || fail "wrong parameter count in metrics.json"
+[[ $(head -c 8 "$work/out/reconstructions.png" | od -An -tx1 | tr -d ' \n') == 89504e470d0a1a0a ]] || fail "not a PNG"
+[[ $(wc -l < "$work/out/history.csv") -eq 4 ]] || fail "history.csv should hold a header and 3 epochs"
+grep -q '^pretrain 1/2,1,' "$work/out/history.csv" || fail "history.csv lacks the first phase"
+
+mse=$(sed -n 's/.*"test_mse": \([0-9.e-]*\).*/\1/p' "$work/out/metrics.json")
+eval_mse=$("$aegrad" eval "$work/out/model.safetensors" --data "$work/data" --test-samples 500 | awk '{print $3}')
+awk -v a="$mse" -v b="$eval_mse" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d < 1e-5) }' \
+  || fail "eval gives $eval_mse, metrics.json says $mse"
+
+"$aegrad" summary | grep -q "Total params: 82,414" || fail "summary of the seed model"
+"$aegrad" summary --untied | grep -q "Total params: 163,814" || fail "summary of the untied seed model"
+
+# Bad input: one line, non-zero exit, nothing half-written.
+for args in "train --epochs 0" "train --layers 100,x" "train --data $work/nowhere --out $work/bad" \
+            "eval $work/nowhere.safetensors" "train --optimizer adagrad"; do
+  if "$aegrad" $args > "$work/err.log" 2>&1; then fail "'aegrad $args' succeeded"; fi
+  [[ $(wc -l < "$work/err.log") -eq 1 ]] || { cat "$work/err.log"; fail "'aegrad $args' printed more than one line"; }
+  echo "aegrad $args -> $(cat "$work/err.log")"
+done
+echo "train smoke test passed"

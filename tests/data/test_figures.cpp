@@ -1,0 +1,58 @@
+// Figures: the PNG written is a valid PNG of the expected size with the expected pixels; the SVG is well formed.
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <png.h>
+
+#include "data/png.hpp"
+#include "data/svg_plot.hpp"
+#include "helpers.hpp"
+
+using namespace aegrad::data;
+namespace fs = std::filesystem;
+
+TEST_CASE("An image grid is written as a valid grayscale PNG of the expected size, dark ink on white") {
+    const auto path = (fs::temp_directory_path() / fmt::format("aegrad_grid_{}.png", getpid())).string();
+    xt::xarray<float> top = xt::zeros<float>({3, 4 * 5}), bottom = xt::ones<float>({3, 4 * 5});
+    top(0, 0) = 1.0f;  // one black pixel in the first image's corner
+    auto [w, h] = write_image_grid_png(path, {top, bottom}, 4, 5, 2);
+    CHECK(w == 4 + 3 * (10 + 4));
+    CHECK(h == 4 + 2 * (8 + 4));
+
+    // Read it back with libpng's simplified API: this fails on anything that is not a valid PNG.
+    png_image image{};
+    image.version = PNG_IMAGE_VERSION;
+    REQUIRE(png_image_begin_read_from_file(&image, path.c_str()));
+    CHECK(image.width == w);
+    CHECK(image.height == h);
+    image.format = PNG_FORMAT_GRAY;
+    std::vector<std::uint8_t> pixels(PNG_IMAGE_SIZE(image));
+    REQUIRE(png_image_finish_read(&image, nullptr, pixels.data(), 0, nullptr));
+    const std::size_t gap = 4;
+    CHECK(pixels[gap * w + gap] == 0);          // the black pixel, scaled 2x
+    CHECK(pixels[(gap + 1) * w + gap + 1] == 0);
+    CHECK(pixels[gap * w + gap + 2] == 255);    // its white neighbour
+    CHECK(pixels[0] == 255);                    // background
+    CHECK(pixels[(h - gap - 1) * w + gap] == 0);  // bottom row: ones are black
+    fs::remove(path);
+    CHECK_THROWS(write_image_grid_png(path, {top, xt::zeros<float>({2, 20})}, 4, 5));
+}
+
+TEST_CASE("A line plot is an SVG with a polyline per series and the legend") {
+    const auto path = (fs::temp_directory_path() / fmt::format("aegrad_plot_{}.svg", getpid())).string();
+    write_line_plot_svg(path, {{"train <loss>", {1, 2, 3}, {0.5, 0.2, 0.1}}, {"val", {1, 2, 3}, {0.6, NAN, 0.2}}},
+                        {"Loss", "epoch", "mse", true, {1.5}});
+    std::ifstream in(path);
+    std::string svg((std::istreambuf_iterator<char>(in)), {});
+    CHECK(svg.rfind("<svg", 0) == 0);
+    CHECK(svg.find("</svg>") != std::string::npos);
+    CHECK(svg.find("train &lt;loss&gt;") != std::string::npos);
+    std::size_t polylines = 0;
+    for (std::size_t at = 0; (at = svg.find("<polyline", at)) != std::string::npos; ++at)
+        ++polylines;
+    CHECK(polylines == 2);
+    CHECK(svg.find("stroke-dasharray") != std::string::npos);  // the marker
+    fs::remove(path);
+}

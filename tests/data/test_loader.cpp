@@ -1,0 +1,63 @@
+// The loader yields every sample exactly once per epoch, reshuffles with its seed, and handles the last batch.
+#include <algorithm>
+#include <set>
+
+#include "data/loader.hpp"
+#include "helpers.hpp"
+
+using namespace aegrad::data;
+
+namespace {
+xt::xarray<float> rows_numbered(std::size_t n) {
+    xt::xarray<float> x = xt::xarray<float>::from_shape({n, 3});
+    for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t j = 0; j < 3; ++j)
+            x(i, j) = static_cast<float>(i * 10 + j);
+    return x;
+}
+
+std::vector<std::size_t> one_epoch(DataLoader& loader, const xt::xarray<float>& x, std::vector<std::size_t>* sizes = nullptr) {
+    std::vector<std::size_t> seen;
+    Batch b;
+    loader.start_epoch();
+    while (loader.next(b)) {
+        if (sizes)
+            sizes->push_back(b.indices.size());
+        for (std::size_t i = 0; i < b.indices.size(); ++i) {
+            CHECK(b.x(i, 2) == x(b.indices[i], 2));  // the row copied is the row named
+            seen.push_back(b.indices[i]);
+        }
+    }
+    return seen;
+}
+} // namespace
+
+TEST_CASE("Every sample appears once per epoch, in a new order each epoch, the same for the same seed") {
+    auto x = rows_numbered(103);
+    DataLoader a(x, 10, true, 5), b(x, 10, true, 5);
+    std::vector<std::size_t> sizes;
+    auto e1 = one_epoch(a, x, &sizes), e2 = one_epoch(a, x);
+    CHECK(sizes.size() == 11);
+    CHECK(sizes.back() == 3);
+    CHECK(a.batches_per_epoch() == 11);
+    for (auto* e : {&e1, &e2}) {
+        auto sorted = *e;
+        std::sort(sorted.begin(), sorted.end());
+        CHECK(sorted.size() == 103);
+        CHECK(std::set<std::size_t>(sorted.begin(), sorted.end()).size() == 103);
+    }
+    CHECK(e1 != e2);
+    CHECK(one_epoch(b, x) == e1);
+}
+
+TEST_CASE("drop_last drops the short batch; without shuffling the order is the data's") {
+    auto x = rows_numbered(25);
+    DataLoader dropping(x, 10, false, 0, true);
+    std::vector<std::size_t> sizes;
+    auto seen = one_epoch(dropping, x, &sizes);
+    CHECK(sizes == std::vector<std::size_t>{10, 10});
+    CHECK(dropping.batches_per_epoch() == 2);
+    CHECK(seen.front() == 0);
+    CHECK(seen.back() == 19);
+    CHECK_THROWS(DataLoader(x, 0));
+}
