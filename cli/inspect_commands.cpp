@@ -4,7 +4,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/model_spec.hpp"
-#include "cli/outputs.hpp"
+#include "models/report.hpp"
 #include "data/mnist.hpp"
 #include "nn/safetensors.hpp"
 #include "nn/summary.hpp"
@@ -39,7 +39,7 @@ void add_eval_command(CLI::App& app) {
     cmd->callback([a] {
         const auto test = data::load_mnist(a->data_dir, data::Split::test, a->test_samples);
         auto model = load_model(a->model_file, test.rows * test.cols);
-        fmt::print("test MSE {:.6f} on {} images\n", reconstruction_mse_of(*model, test.images), test.size());
+        fmt::print("test MSE {:.6f} on {} images\n", models::reconstruction_mse_of(*model, test.images), test.size());
     });
 }
 
@@ -52,7 +52,7 @@ void add_reconstruct_command(CLI::App& app) {
     cmd->callback([a] {
         const auto test = data::load_mnist(a->data_dir, data::Split::test, a->count);
         auto model = load_model(a->model_file, test.rows * test.cols);
-        write_reconstructions(a->out, *model, test.images, test.rows, test.cols, a->count);
+        models::write_reconstructions(a->out, *model, test.images, test.rows, test.cols, a->count);
         fmt::print("wrote {}\n", a->out);
     });
 }

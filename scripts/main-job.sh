@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds aegrad, and runs the main job. Until `aegrad train` lands, the main job
-# is the seed model's tour: the tape's basics and the tied 784-100-30 autoencoder's summary.
+# Installs what is missing, builds aegrad, and runs the main job: greedy layer-wise pretraining of the tied
+# 784-100-30 autoencoder on Fashion-MNIST, then fine-tuning, with a report in results/main-job/.
+# Extra arguments go to `aegrad train` (see `build/cli/aegrad train --help`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +11,4 @@ if [[ ! -f "$build/build.ninja" ]]; then
   meson setup "$build"
 fi
 ninja -C "$build"
-"$build/examples/tape_basics"
-echo
-"$build/examples/tied_autoencoder"
+"$build/cli/aegrad" train --schedule layerwise --out results/main-job "$@"

@@ -1,11 +1,11 @@
 #pragma once
-// What a training run leaves in --out: figures people can look at and files machines can read.
+// Figures of a trained autoencoder people can look at: reconstructions next to the originals, loss curves.
 #include <string>
 
-#include "models/stacked_autoencoder.hpp"
+#include "nn/module.hpp"
 #include "nn/history.hpp"
 
-namespace aegrad::cli {
+namespace aegrad::models {
 
 /// The first `count` images of `images` [N, h*w] over their reconstructions by `model`, as a PNG.
 void write_reconstructions(const std::string& path, nn::Module& model, const xt::xarray<float>& images, std::size_t h,
@@ -17,4 +17,4 @@ void write_loss_plot(const std::string& path, const nn::History& history);
 /// Mean squared reconstruction error of `model` on `images`, without a graph.
 double reconstruction_mse_of(nn::Module& model, const xt::xarray<float>& images);
 
-} // namespace aegrad::cli
+} // namespace aegrad::models

@@ -1,4 +1,4 @@
-#include "cli/outputs.hpp"
+#include "models/report.hpp"
 
 #include <xtensor/xview.hpp>
 
@@ -7,7 +7,7 @@
 #include "data/svg_plot.hpp"
 #include "nn/trainer.hpp"
 
-namespace aegrad::cli {
+namespace aegrad::models {
 
 void write_reconstructions(const std::string& path, nn::Module& model, const xt::xarray<float>& images, std::size_t h,
                            std::size_t w, std::size_t count) {
@@ -40,4 +40,4 @@ double reconstruction_mse_of(nn::Module& model, const xt::xarray<float>& images)
     return nn::evaluate(model, images, nn::reconstruction_mse());
 }
 
-} // namespace aegrad::cli
+} // namespace aegrad::models
