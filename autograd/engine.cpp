@@ -1,9 +1,11 @@
 // Reverse-mode backward: order the nodes reachable from the root (iteratively, deduplicated by identity),
 // run each node's backward once, after all of its consumers, then release the graph.
+#include <algorithm>
 #include <unordered_set>
 
 #include <fmt/format.h>
 
+#include "autograd/read_attribution.hpp"
 #include "autograd/tensor.hpp"
 
 namespace aegrad {
@@ -29,6 +31,35 @@ template <class T> std::vector<Node<T>*> topological_order(Node<T>& root) {
     return order;
 }
 
+// Runs `node`'s backward so that each of its leaf inputs receives this read's contribution in a fresh
+// buffer: the contribution is recorded, then added to whatever the leaf had accumulated before.
+template <class T> void backward_with_attribution(Node<T>& node, ReadAttribution<T>& attribution) {
+    std::vector<Node<T>*> leaves;
+    for (auto& in : node.inputs)
+        if (in->is_leaf() && in->requires_grad && std::find(leaves.begin(), leaves.end(), in.get()) == leaves.end())
+            leaves.push_back(in.get());
+    std::vector<std::pair<xt::xarray<T>, bool>> earlier;
+    for (Node<T>* leaf : leaves) {
+        earlier.emplace_back(std::move(leaf->grad), leaf->has_grad);
+        leaf->grad = xt::xarray<T>();
+        leaf->has_grad = false;
+    }
+    node.backward(node);
+    const std::string reader = (node.scope ? *node.scope + "/" : std::string()) + node.op;
+    for (std::size_t i = 0; i < leaves.size(); ++i) {
+        Node<T>& leaf = *leaves[i];
+        auto& [before, had] = earlier[i];
+        if (!leaf.has_grad) {
+            leaf.grad = std::move(before);
+            leaf.has_grad = had;
+            continue;
+        }
+        attribution.record(&leaf, reader, leaf.grad);
+        if (had)
+            xt::noalias(leaf.grad) += before;
+    }
+}
+
 } // namespace
 
 template <class T> void run_backward(Node<T>& root, const xt::xarray<T>& seed, BackwardOptions options) {
@@ -47,13 +78,18 @@ template <class T> void run_backward(Node<T>& root, const xt::xarray<T>& seed, B
         if (!node->is_leaf())
             node->has_grad = false;
     accumulate_grad(root, seed);
+    ReadAttribution<T>* attribution = active_attribution<T>();  // null unless an AttributionScope is alive
     for (auto it = order.rbegin(); it != order.rend(); ++it) {
         Node<T>& node = **it;
         if (node.released)
             throw std::logic_error(fmt::format("backward: reached op '{}' whose graph an earlier backward released; "
                                                "use retain_graph to backward twice through it",
                                                node.op));
-        if (node.backward && node.has_grad)
+        if (!node.backward || !node.has_grad)
+            continue;
+        if (attribution)
+            backward_with_attribution(node, *attribution);
+        else
             node.backward(node);
     }
     if (options.retain_graph)

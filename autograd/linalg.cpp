@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "autograd/read_attribution.hpp"
+
 namespace aegrad {
 
 namespace {
@@ -53,14 +55,16 @@ template <class T> Tensor<T> matmul(const Tensor<T>& a, const Tensor<T>& b) {
         const auto& A = a_node.get_value();
         const auto& B = b_node.get_value();
         const auto& g = self.grad;
-        if (tA)
+        // Under read attribution the transpose's own read must be seen: route through its node instead.
+        const bool fuse = !attribution_active();
+        if (tA && fuse)
             gemm_into_grad(a_node, B, tB, g, true);
         else
-            gemm_into_grad(a_node, g, false, B, !tB);
-        if (tB)
+            gemm_into_grad(*self.inputs[0], g, false, B, !tB);
+        if (tB && fuse)
             gemm_into_grad(b_node, g, true, A, tA);
         else
-            gemm_into_grad(b_node, A, !tA, g, false);
+            gemm_into_grad(*self.inputs[1], A, !tA, g, false);
     });
 }
 

@@ -4,6 +4,8 @@
 #include <stdexcept>
 
 #include <fmt/format.h>
+
+#include "autograd/name_scope.hpp"
 #include <xtensor/xio.hpp>
 
 namespace aegrad {
@@ -49,6 +51,7 @@ Tensor<T> Tensor<T>::from_op(Array value, std::string op, std::vector<Tensor> in
         for (auto& in : inputs)
             out.node_->inputs.push_back(in.node_);
         out.node_->backward = std::move(backward);
+        out.node_->scope = current_scope();
     }
     return out;
 }

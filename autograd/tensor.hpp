@@ -37,6 +37,7 @@ template <class T> struct Node {
     bool released = false;          // backward ran and freed this op's inputs
     std::string op = "leaf";        // the op that produced the value, for errors, printing and DOT export
     std::string label;              // optional name given by a module (e.g. "encoder.0.weight")
+    std::shared_ptr<const std::string> scope;  // the NameScope the op ran in ("decoder.1"), if any
     std::vector<std::shared_ptr<Node>> inputs;
     BackwardFn<T> backward;
     // A lazily computed value (a transpose read by matmul never needs one); run on first access.

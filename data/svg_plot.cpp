@@ -23,7 +23,12 @@ std::string escape(const std::string& s) {
 } // namespace
 
 void write_line_plot_svg(const std::string& path, const std::vector<Series>& series, const PlotOptions& options) {
-    const double W = 720, H = 440, left = 80, right = 170, top = 40, bottom = 60;
+    // The legend sits right of the plot, wide enough for the longest series name (~7 px a character).
+    std::size_t longest = 0;
+    for (const auto& s : series)
+        longest = std::max(longest, s.name.size());
+    const double right = std::max(170.0, 60.0 + 7.2 * static_cast<double>(longest));
+    const double W = 550 + right, H = 440, left = 80, top = 40, bottom = 60;
     auto ty = [&](double v) { return options.log_y ? std::log10(v) : v; };
     double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
     for (const auto& s : series)

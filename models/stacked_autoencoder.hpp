@@ -5,6 +5,7 @@
 #include <memory>
 #include <vector>
 
+#include "autograd/name_scope.hpp"
 #include "nn/dense.hpp"
 #include "nn/sequential.hpp"
 
@@ -31,7 +32,15 @@ public:
     explicit BasicStackedAutoencoder(StackedAutoencoderOptions options, Generator& gen = nn::default_generator());
 
     /// x [B, input] -> reconstruction [B, input]
-    Tensor<T> forward(const Tensor<T>& x) override { return decoder_->forward(encoder_->forward(x)); }
+    Tensor<T> forward(const Tensor<T>& x) override {
+        Tensor<T> codes;
+        {
+            NameScope scope("encoder");
+            codes = encoder_->forward(x);
+        }
+        NameScope scope("decoder");
+        return decoder_->forward(codes);
+    }
     std::string type_name() const override { return "StackedAutoencoder"; }
 
     /// The encoder and decoder share this model's parameters (they are its children, not copies).

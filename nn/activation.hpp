@@ -21,6 +21,7 @@ public:
     explicit BasicActivationLayer(Activation a) : activation_(a) {}
     Tensor<T> forward(const Tensor<T>& x) override { return activate(activation_, x); }
     std::string type_name() const override { return "Activation(" + activation_name(activation_) + ")"; }
+    Activation activation() const { return activation_; }
 
 private:
     Activation activation_;

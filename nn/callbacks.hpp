@@ -13,6 +13,11 @@ namespace aegrad::nn {
 class Callback {
 public:
     virtual ~Callback() = default;
+    /// Before the step's forward pass (global_step counts from 1 over the whole fit).
+    virtual void on_step_begin(Module& /*model*/, std::size_t /*global_step*/) {}
+    /// After backward, before the optimizer changes the parameters: gradients are fresh.
+    virtual void on_after_backward(Module& /*model*/, std::size_t /*global_step*/) {}
+    /// After the optimizer step.
     virtual void on_step_end(Module& /*model*/, std::size_t /*global_step*/, double /*loss*/) {}
     /// Set `stop` to end training after this epoch.
     virtual void on_epoch_end(Module& /*model*/, const History& /*history*/, bool& /*stop*/) {}

@@ -51,6 +51,7 @@ public:
 
     const Tensor<T>& weight() const { return weight_; }
     const Tensor<T>& bias() const { return bias_; }
+    Activation activation() const { return activation_; }
 
 private:
     Activation activation_;

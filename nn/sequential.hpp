@@ -2,6 +2,7 @@
 // Sequential: modules applied one after another, registered under the names "0", "1", ...
 #include <initializer_list>
 
+#include "autograd/name_scope.hpp"
 #include "nn/module.hpp"
 
 namespace aegrad::nn {
@@ -22,8 +23,10 @@ public:
     }
     Tensor<T> forward(const Tensor<T>& x) override {
         Tensor<T> y = x;
-        for (auto& layer : layers_)
-            y = layer->forward(y);
+        for (std::size_t i = 0; i < layers_.size(); ++i) {
+            NameScope scope(std::to_string(i));  // the ops of layer i are named "<...>.i/<op>"
+            y = layers_[i]->forward(y);
+        }
         return y;
     }
     std::string type_name() const override { return "Sequential"; }

@@ -66,6 +66,8 @@ History fit(Module& model, Optimizer& optimizer, const xt::xarray<float>& inputs
             ++step;
             ++global_step;
             optimizer.zero_grad();
+            for (auto* c : callbacks)
+                c->on_step_begin(model, global_step);
             Tensor<float> l = loss(model, batch);
             const double value = l.item();
             if (!std::isfinite(value))
@@ -76,6 +78,8 @@ History fit(Module& model, Optimizer& optimizer, const xt::xarray<float>& inputs
                                                     : fmt::format(" (previous epoch's loss {:.5g})", history.epochs.back().loss),
                                                 describe_parameters(model)));
             l.backward();
+            for (auto* c : callbacks)
+                c->on_after_backward(model, global_step);
             optimizer.step();
             loss_sum += value * batch.indices.size();
             seen += batch.indices.size();

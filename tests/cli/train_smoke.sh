@@ -36,6 +36,16 @@ awk -v a="$mse" -v b="$eval_mse" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d
 "$aegrad" summary | grep -q "Total params: 82,414" || fail "summary of the seed model"
 "$aegrad" summary --untied | grep -q "Total params: 163,814" || fail "summary of the untied seed model"
 
+# gradflow: both models, their CSVs and plots, the graph, the report.
+"$aegrad" gradflow --data "$work/data" --layers 32,8 --epochs 1 --train-samples 1000 --test-samples 200 --every 2 \
+  --quiet --out "$work/gf" > "$work/gf.log" 2>&1 || { cat "$work/gf.log"; fail "gradflow exited non-zero"; }
+for f in report.txt tied/gradflow.csv tied/gradflow-read_cosine.svg tied/graph.dot untied/gradflow.csv; do
+  [[ -s "$work/gf/$f" ]] || fail "gradflow did not write $f"
+done
+grep -q "encoder.0.weight <- decoder.1/transpose" "$work/gf/report.txt" || fail "report lacks the per-read norms"
+grep -q "read_cosine" "$work/gf/tied/gradflow.csv" || fail "tied CSV lacks cosines"
+grep -q "read_cosine" "$work/gf/untied/gradflow.csv" && fail "the untied model has no shared weight"
+
 # Bad input: one line, non-zero exit, nothing half-written.
 for args in "train --epochs 0" "train --layers 100,x" "train --data $work/nowhere --out $work/bad" \
             "eval $work/nowhere.safetensors" "train --optimizer adagrad"; do

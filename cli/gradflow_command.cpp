@@ -1,0 +1,171 @@
+// `aegrad gradflow`: trains the tied and the untied stacked autoencoder side by side with a GradientFlow
+// monitor, and writes for each the CSV, the plots and the graph of one step, plus a report comparing them.
+#include <filesystem>
+#include <fstream>
+#include <numeric>
+
+#include <fmt/format.h>
+#include <xtensor/xview.hpp>
+
+#include "autograd/blas_runtime.hpp"
+#include "autograd/dot_export.hpp"
+#include "autograd/losses.hpp"
+#include "cli/commands.hpp"
+#include "cli/model_spec.hpp"
+#include "data/mnist.hpp"
+#include "nn/gradient_flow.hpp"
+#include "nn/optimizer.hpp"
+#include "nn/summary.hpp"
+#include "nn/trainer.hpp"
+
+namespace aegrad::cli {
+
+namespace {
+namespace fs = std::filesystem;
+
+struct GradflowArgs {
+    std::string layers = "100,30", data_dir = data::kFashionMnistDir, out = "aegrad-gradflow";
+    int epochs = 3, threads = 1;
+    std::size_t batch = 256, every = 20, train_samples = 0, test_samples = 0;
+    double lr = 1e-3;
+    std::uint64_t seed = 42;
+    bool quiet = false;
+};
+
+struct RunResult {
+    std::string label;
+    std::size_t params = 0;
+    double test_mse = 0;
+    std::vector<nn::GradientFlow::Row> rows;
+};
+
+// first, mean and last value of one metric series
+struct Summary {
+    double first = NAN, mean = NAN, last = NAN;
+    std::size_t n = 0;
+};
+Summary summarise(const std::vector<nn::GradientFlow::Row>& rows, const std::string& metric, const std::string& name) {
+    Summary s;
+    double total = 0;
+    for (const auto& r : rows)
+        if (r.metric == metric && r.name == name) {
+            if (s.n++ == 0)
+                s.first = r.value;
+            s.last = r.value;
+            total += r.value;
+        }
+    if (s.n)
+        s.mean = total / s.n;
+    return s;
+}
+
+std::vector<std::string> names_of(const std::vector<nn::GradientFlow::Row>& rows, const std::string& metric) {
+    std::vector<std::string> out;
+    for (const auto& r : rows)
+        if (r.metric == metric && std::find(out.begin(), out.end(), r.name) == out.end())
+            out.push_back(r.name);
+    return out;
+}
+
+RunResult train_one(bool tied, const GradflowArgs& a, const data::LabelledImages& train, const data::LabelledImages& test) {
+    ModelSpec spec;
+    spec.layers = parse_positive_list(a.layers);
+    spec.tied = tied;
+    auto model = spec.build(train.rows * train.cols, a.seed);
+    const fs::path dir = fs::path(a.out) / (tied ? "tied" : "untied");
+    fs::create_directories(dir);
+    RunResult result{tied ? "tied" : "untied", nn::count_parameters(*model), 0, {}};
+
+    // The graph of one step, before any training.
+    {
+        Tensor<float> x(xt::xarray<float>(xt::view(test.images, xt::range(0, 4), xt::all())));
+        const auto loss = mse_loss((*model)(x), x);
+        for (auto& [name, p] : model->named_parameters())
+            p.set_label(name);
+        write_dot(to_dot(loss, fmt::format("one step of the {} autoencoder", result.label)), (dir / "graph.dot").string(),
+                  (dir / "graph.svg").string());
+    }
+    xt::xarray<float> probe = xt::view(train.images, xt::range(0, std::min<std::size_t>(512, train.size())), xt::all());
+    nn::GradientFlow monitor(a.every, probe);
+    nn::Adam optimizer(model->parameters(), nn::AdamOptions().lr(a.lr));
+    nn::fit(*model, optimizer, train.images, nn::reconstruction_mse(),
+            nn::FitOptions().epochs(a.epochs).batch_size(a.batch).seed(a.seed).progress(!a.quiet).phase(result.label),
+            {&monitor});
+    result.test_mse = nn::evaluate(*model, test.images, nn::reconstruction_mse());
+    monitor.write_csv((dir / "gradflow.csv").string());
+    monitor.plot_svgs(dir.string(), result.label + ": ");
+    result.rows = monitor.rows();
+    return result;
+}
+
+std::string report(const GradflowArgs& a, const RunResult& tied, const RunResult& untied) {
+    std::string out = fmt::format("Gradient flow: tied vs untied 784-{} autoencoder, {} epochs, Adam {}, batch {}, "
+                                  "logged every {} steps\n\n",
+                                  fmt::join(parse_positive_list(a.layers), "-"), a.epochs, a.lr, a.batch, a.every);
+    out += fmt::format("{:<34}{:>14}{:>14}\n", "", "tied", "untied");
+    out += fmt::format("{:<34}{:>14}{:>14}\n", "parameters", tied.params, untied.params);
+    out += fmt::format("{:<34}{:>14.5f}{:>14.5f}\n\n", "test MSE", tied.test_mse, untied.test_mse);
+
+    out += "Shared weights (tied model): each read's gradient norm and the cosine between the reads\n";
+    for (const auto& name : names_of(tied.rows, "read_norm")) {
+        auto s = summarise(tied.rows, "read_norm", name);
+        out += fmt::format("  {:<58} norm first {:.3g}, mean {:.3g}, last {:.3g}\n", name, s.first, s.mean, s.last);
+    }
+    for (const auto& name : names_of(tied.rows, "read_cosine")) {
+        auto s = summarise(tied.rows, "read_cosine", name);
+        out += fmt::format("  cosine {:<51} first {:+.3f}, mean {:+.3f}, last {:+.3f}\n", name, s.first, s.mean, s.last);
+    }
+    out += "\nGradient norms (mean over logged steps): a tied weight gets the sum of its reads\n";
+    for (const auto* run : {&tied, &untied})
+        for (const auto& name : names_of(run->rows, "grad_norm"))
+            if (name.find("weight") != std::string::npos)
+                out += fmt::format("  {:<8} {:<24} {:.3g}\n", run->label, name, summarise(run->rows, "grad_norm", name).mean);
+    out += "\nUpdate-to-weight ratio ||dW||/||W|| (last logged step)\n";
+    for (const auto* run : {&tied, &untied})
+        for (const auto& name : names_of(run->rows, "update_ratio"))
+            if (name.find("weight") != std::string::npos)
+                out += fmt::format("  {:<8} {:<24} {:.3g}\n", run->label, name, summarise(run->rows, "update_ratio", name).last);
+    out += "\nDead ReLU units on the probe batch (first -> last logged step)\n";
+    for (const auto* run : {&tied, &untied})
+        for (const auto& name : names_of(run->rows, "dead_relu")) {
+            auto s = summarise(run->rows, "dead_relu", name);
+            out += fmt::format("  {:<8} {:<24} {:.1f}% -> {:.1f}%\n", run->label, name, 100 * s.first, 100 * s.last);
+        }
+    return out;
+}
+
+void run_gradflow(const GradflowArgs& a) {
+    parse_positive_list(a.layers);  // checked before reading data
+    set_blas_threads(a.threads);
+    const auto train = data::load_mnist(a.data_dir, data::Split::train, a.train_samples);
+    const auto test = data::load_mnist(a.data_dir, data::Split::test, a.test_samples);
+    fs::create_directories(a.out);
+    const RunResult tied = train_one(true, a, train, test);
+    const RunResult untied = train_one(false, a, train, test);
+    const std::string text = report(a, tied, untied);
+    std::ofstream((fs::path(a.out) / "report.txt").string()) << text;
+    fmt::print("\n{}\nresults in {}/: report.txt; tied/ and untied/ each hold gradflow.csv, gradflow-*.svg, "
+               "graph.dot{}\n",
+               text, a.out, std::system("command -v dot > /dev/null 2>&1") == 0 ? ", graph.svg" : "");
+}
+} // namespace
+
+void add_gradflow_command(CLI::App& app) {
+    auto a = std::make_shared<GradflowArgs>();
+    auto* cmd = app.add_subcommand("gradflow", "Train tied and untied autoencoders side by side and study their gradients");
+    cmd->add_option("--layers", a->layers, "Encoder layer sizes")->capture_default_str();
+    cmd->add_option("--epochs", a->epochs, "Epochs for each model")->check(CLI::PositiveNumber)->capture_default_str();
+    cmd->add_option("--batch", a->batch, "Batch size")->check(CLI::PositiveNumber)->capture_default_str();
+    cmd->add_option("--lr", a->lr, "Adam learning rate")->check(CLI::PositiveNumber)->capture_default_str();
+    cmd->add_option("--every", a->every, "Log every N steps")->check(CLI::PositiveNumber)->capture_default_str();
+    cmd->add_option("--seed", a->seed, "Seed")->capture_default_str();
+    cmd->add_option("--threads", a->threads, "BLAS threads")->check(CLI::Range(1, 64))->capture_default_str();
+    cmd->add_option("--data", a->data_dir, "Folder with the MNIST-format IDX files")->capture_default_str();
+    cmd->add_option("--train-samples", a->train_samples, "Use only the first N training images");
+    cmd->add_option("--test-samples", a->test_samples, "Use only the first N test images");
+    cmd->add_option("--out", a->out, "Folder for the results")->capture_default_str();
+    cmd->add_flag("--quiet", a->quiet, "No progress line");
+    cmd->callback([a] { run_gradflow(*a); });
+}
+
+} // namespace aegrad::cli

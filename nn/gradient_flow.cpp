@@ -1,0 +1,157 @@
+#include "nn/gradient_flow.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "autograd/grad_mode.hpp"
+#include "data/svg_plot.hpp"
+#include "nn/dense.hpp"
+
+namespace aegrad::nn {
+
+namespace {
+double norm(const xt::xarray<float>& a) {
+    double s = 0;
+    for (float v : a)
+        s += static_cast<double>(v) * v;
+    return std::sqrt(s);
+}
+
+// Whether a leaf module's output passes through a ReLU.
+bool ends_in_relu(const Module& m) {
+    if (auto* d = dynamic_cast<const Dense*>(&m))
+        return d->options().activation() == Activation::relu;
+    if (auto* t = dynamic_cast<const DenseTranspose*>(&m))
+        return t->activation() == Activation::relu;
+    if (auto* a = dynamic_cast<const ActivationLayer*>(&m))
+        return a->activation() == Activation::relu;
+    return false;
+}
+} // namespace
+
+GradientFlow::GradientFlow(std::size_t every, xt::xarray<float> probe) : every_(every ? every : 1), probe_(std::move(probe)) {}
+
+void GradientFlow::on_step_begin(Module&, std::size_t step) {
+    if (!logging(step))
+        return;
+    attribution_.clear();
+    scope_ = std::make_unique<AttributionScope<float>>(attribution_);
+}
+
+void GradientFlow::on_after_backward(Module& model, std::size_t step) {
+    if (!scope_)
+        return;
+    scope_.reset();  // attribution only for this step's backward
+    std::map<const Node<float>*, std::string> names;
+    before_.clear();
+    for (const auto& [name, p] : model.named_parameters()) {
+        names[p.id()] = name;
+        before_.push_back(p.value());
+        if (p.has_grad())
+            rows_.push_back({step, "grad_norm", name, norm(p.grad())});
+    }
+    for (const Node<float>* leaf : attribution_.shared_leaves()) {
+        if (!names.count(leaf))
+            continue;  // a shared input, not a parameter
+        const auto& reads = attribution_.reads(leaf);
+        for (const auto& r : reads)
+            rows_.push_back({step, "read_norm", fmt::format("{} <- {}", names[leaf], r.reader), r.norm()});
+        for (std::size_t i = 0; i < reads.size(); ++i)
+            for (std::size_t j = i + 1; j < reads.size(); ++j)
+                rows_.push_back({step, "read_cosine",
+                                 fmt::format("{}: {} vs {}", names[leaf], reads[i].reader, reads[j].reader),
+                                 ReadAttribution<float>::cosine(reads[i], reads[j])});
+    }
+}
+
+void GradientFlow::on_step_end(Module& model, std::size_t step, double loss) {
+    if (before_.empty())
+        return;
+    auto params = model.named_parameters();
+    for (std::size_t i = 0; i < params.size() && i < before_.size(); ++i) {
+        const double w = norm(before_[i]);
+        const double dw = norm(xt::xarray<float>(params[i].second.value() - before_[i]));
+        if (w > 0)
+            rows_.push_back({step, "update_ratio", params[i].first, dw / w});
+    }
+    before_.clear();
+    rows_.push_back({step, "loss", "training batch", loss});
+    // Dead ReLU units: outputs never positive on the probe batch, layer by layer.
+    NoGradGuard no_grad;
+    const bool was_training = model.is_training();
+    model.eval();
+    Tensor<float> x(probe_);
+    try {
+        for (auto& [path, leaf] : model.named_leaves()) {
+            x = leaf->forward(x);
+            if (!ends_in_relu(*leaf) || x.dim() != 2)
+                continue;
+            const auto& v = x.value();
+            std::size_t dead = 0;
+            for (std::size_t j = 0; j < v.shape()[1]; ++j) {
+                bool alive = false;
+                for (std::size_t i = 0; i < v.shape()[0] && !alive; ++i)
+                    alive = v(i, j) > 0;
+                dead += !alive;
+            }
+            rows_.push_back({step, "dead_relu", path, static_cast<double>(dead) / v.shape()[1]});
+        }
+    } catch (const std::exception&) {
+        // Not a chain of layers: dead units cannot be counted this way.
+    }
+    model.train(was_training);
+}
+
+void GradientFlow::write_csv(const std::string& path) const {
+    const std::string tmp = fmt::format("{}.tmp.{}", path, getpid());
+    {
+        std::ofstream out(tmp);
+        out << "step,metric,name,value\n";
+        for (const auto& r : rows_)
+            out << fmt::format("{},{},\"{}\",{:.8g}\n", r.step, r.metric, r.name, r.value);
+        if (!out)
+            throw std::runtime_error(fmt::format("{}: cannot write", path));
+    }
+    std::filesystem::rename(tmp, path);
+}
+
+std::vector<std::string> GradientFlow::plot_svgs(const std::string& dir, const std::string& prefix) const {
+    struct Kind {
+        const char* metric;
+        const char* title;
+        bool log;
+    };
+    const Kind kinds[] = {{"grad_norm", "gradient norm per parameter", true},
+                          {"read_norm", "gradient norm of each read of a shared weight", true},
+                          {"read_cosine", "cosine between the reads of a shared weight", false},
+                          {"update_ratio", "update-to-weight ratio ||dW|| / ||W||", true},
+                          {"dead_relu", "fraction of dead ReLU units", false},
+                          {"loss", "training loss", true}};
+    std::vector<std::string> written;
+    for (const auto& k : kinds) {
+        std::map<std::string, data::Series> series;
+        for (const auto& r : rows_)
+            if (r.metric == k.metric) {
+                auto& s = series[r.name];
+                s.name = r.name;
+                s.x.push_back(static_cast<double>(r.step));
+                s.y.push_back(r.value);
+            }
+        if (series.empty())
+            continue;
+        std::vector<data::Series> list;
+        for (auto& [name, s] : series)
+            list.push_back(std::move(s));
+        const std::string path = (std::filesystem::path(dir) / fmt::format("gradflow-{}.svg", k.metric)).string();
+        data::write_line_plot_svg(path, list, {prefix + k.title, "step", k.metric, k.log, {}});
+        written.push_back(path);
+    }
+    return written;
+}
+
+} // namespace aegrad::nn
