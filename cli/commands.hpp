@@ -9,5 +9,6 @@ void add_eval_command(CLI::App& app);
 void add_reconstruct_command(CLI::App& app);
 void add_summary_command(CLI::App& app);
 void add_gradflow_command(CLI::App& app);
+void add_semisup_command(CLI::App& app);
 
 } // namespace aegrad::cli

@@ -9,13 +9,14 @@
 int main(int argc, char** argv) {
     // Before anything else: OpenBLAS picks its kernels when it loads, so a better core needs a re-run.
     const std::string blas = aegrad::ensure_fast_blas_core(argc, argv);
-    CLI::App app{"aegrad: stacked autoencoders in C++ (train, eval, reconstruct, summary, gradflow).\n" + blas, "aegrad"};
+    CLI::App app{"aegrad: stacked autoencoders in C++ (train, eval, reconstruct, summary, gradflow, semisup).\n" + blas, "aegrad"};
     app.require_subcommand(1);
     aegrad::cli::add_train_command(app);
     aegrad::cli::add_eval_command(app);
     aegrad::cli::add_reconstruct_command(app);
     aegrad::cli::add_summary_command(app);
     aegrad::cli::add_gradflow_command(app);
+    aegrad::cli::add_semisup_command(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

@@ -1,0 +1,121 @@
+// `aegrad semisup`: pretrain an autoencoder on all training images without their labels, then train
+// classifiers on N labelled images from scratch, over the frozen pretrained encoder and over the
+// fine-tuned one, for several N and seeds; print mean ± std test accuracy, write a CSV and a plot.
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "autograd/blas_runtime.hpp"
+#include "cli/commands.hpp"
+#include "cli/model_spec.hpp"
+#include "data/svg_plot.hpp"
+#include "models/layerwise_pretrainer.hpp"
+#include "models/scarce_labels.hpp"
+#include "nn/optimizer.hpp"
+#include "nn/trainer.hpp"
+
+namespace aegrad::cli {
+
+namespace {
+namespace fs = std::filesystem;
+
+struct SemisupArgs {
+    std::string layers = "100,30", schedule = "layerwise", labels = "100,1000,10000,60000", out = "aegrad-semisup";
+    std::string data_dir = data::kFashionMnistDir;
+    int epochs = 20, seeds = 3, threads = 1;
+    double finetune_lr = 1e-3, frozen_fraction = 0.25;
+    std::uint64_t seed = 42;
+    bool quiet = false;
+};
+
+void run_semisup(const SemisupArgs& a) {
+    ModelSpec spec;
+    spec.layers = parse_positive_list(a.layers);
+    models::ScarceLabelsOptions options;
+    options.labels(parse_positive_list(a.labels, "--labels"));
+    std::vector<std::uint64_t> seeds;
+    for (int s = 1; s <= a.seeds; ++s)
+        seeds.push_back(static_cast<std::uint64_t>(s));
+    options.seeds(seeds).finetune_lr(a.finetune_lr).frozen_fraction(a.frozen_fraction);
+    set_blas_threads(a.threads);
+
+    const auto train = data::load_mnist(a.data_dir, data::Split::train);
+    const auto test = data::load_mnist(a.data_dir, data::Split::test);
+    fs::create_directories(a.out);
+    auto autoencoder = spec.build(train.rows * train.cols, a.seed);
+    fmt::print("aegrad semisup: pretraining the {}-{} autoencoder ({}, {} epochs) on all {} training images, "
+               "labels unused\n",
+               train.rows * train.cols, fmt::join(spec.layers, "-"), a.schedule, a.epochs, train.size());
+    std::fflush(stdout);
+    if (a.schedule == "layerwise") {
+        const int per_layer = std::max<int>(1, a.epochs / (10 * static_cast<int>(spec.layers.size())));
+        models::LayerwisePretrainer(*autoencoder,
+                                    models::PretrainOptions()
+                                        .pretrain_epochs({per_layer})
+                                        .finetune_epochs(std::max(1, a.epochs - per_layer * static_cast<int>(spec.layers.size())))
+                                        .finetune_lr_scale(2.0)
+                                        .seed(a.seed)
+                                        .progress(!a.quiet))
+            .run(train.images);
+    } else {
+        nn::Adam optimizer(autoencoder->parameters());
+        nn::fit(*autoencoder, optimizer, train.images, nn::reconstruction_mse(),
+                nn::FitOptions().epochs(a.epochs).batch_size(256).seed(a.seed).progress(!a.quiet));
+    }
+    fmt::print("pretrained: test reconstruction MSE {:.5f}\n\n",
+               nn::evaluate(*autoencoder, test.images, nn::reconstruction_mse()));
+
+    std::ofstream csv((fs::path(a.out) / "semisup.csv").string());
+    csv << "labels,method,seed,test_accuracy\n";
+    const auto rows = models::run_scarce_labels(*autoencoder, train, test, options, [&](const models::ScarceLabelsRow& r) {
+        csv << fmt::format("{},{},{},{:.6f}\n", r.labels, r.method, r.seed, r.test_accuracy) << std::flush;
+        if (!a.quiet)
+            fmt::print(stderr, "  {:>6} labels  {:<22} seed {}  {} epochs  test accuracy {:.2f}%\n", r.labels, r.method,
+                       r.seed, r.epochs, 100 * r.test_accuracy);
+    });
+    const auto summary = models::summarise(rows);
+    const std::string table = models::summary_table(summary);
+    std::ofstream((fs::path(a.out) / "semisup.txt").string()) << table;
+
+    std::map<std::string, data::Series> series;
+    for (const auto& s : summary) {
+        auto& line = series[s.method];
+        line.name = s.method;
+        line.x.push_back(std::log10(static_cast<double>(s.labels)));
+        line.y.push_back(100 * s.mean);
+    }
+    std::vector<data::Series> lines;
+    for (auto& [name, s] : series)
+        lines.push_back(s);
+    data::write_line_plot_svg((fs::path(a.out) / "semisup.svg").string(), lines,
+                              {"Test accuracy against labelled images (mean over seeds)", "log10(labelled images)",
+                               "test accuracy (%)", false, {}});
+    fmt::print("{}\nresults in {}/: semisup.csv, semisup.txt, semisup.svg\n", table, a.out);
+}
+} // namespace
+
+void add_semisup_command(CLI::App& app) {
+    auto a = std::make_shared<SemisupArgs>();
+    auto* cmd = app.add_subcommand("semisup", "Does autoencoder pretraining help a classifier with few labels?");
+    cmd->add_option("--layers", a->layers, "Encoder layer sizes")->capture_default_str();
+    cmd->add_option("--schedule", a->schedule, "Pretraining: layerwise or joint")
+        ->check(CLI::IsMember({"joint", "layerwise"}))->capture_default_str();
+    cmd->add_option("--epochs", a->epochs, "Pretraining epochs")->check(CLI::PositiveNumber)->capture_default_str();
+    cmd->add_option("--labels", a->labels, "Numbers of labelled images to try")->capture_default_str();
+    cmd->add_option("--seeds", a->seeds, "Seeds per (labels, method)")->check(CLI::Range(1, 100))->capture_default_str();
+    cmd->add_option("--seed", a->seed, "Seed of the pretraining")->capture_default_str();
+    cmd->add_option("--threads", a->threads, "BLAS threads")->check(CLI::Range(1, 64))->capture_default_str();
+    cmd->add_option("--data", a->data_dir, "Folder with the MNIST-format IDX files")->capture_default_str();
+    cmd->add_option("--out", a->out, "Folder for the results")->capture_default_str();
+    cmd->add_option("--finetune-lr", a->finetune_lr, "Learning rate after unfreezing the pretrained encoder")
+        ->check(CLI::PositiveNumber)->capture_default_str();
+    cmd->add_option("--frozen-fraction", a->frozen_fraction, "Share of epochs that train the head alone")
+        ->check(CLI::Range(0.0, 1.0))->capture_default_str();
+    cmd->add_flag("--quiet", a->quiet, "No progress output");
+    cmd->callback([a] { run_semisup(*a); });
+}
+
+} // namespace aegrad::cli
