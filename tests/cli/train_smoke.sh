@@ -46,9 +46,16 @@ grep -q "encoder.0.weight <- decoder.1/transpose" "$work/gf/report.txt" || fail 
 grep -q "read_cosine" "$work/gf/tied/gradflow.csv" || fail "tied CSV lacks cosines"
 grep -q "read_cosine" "$work/gf/untied/gradflow.csv" && fail "the untied model has no shared weight"
 
+# semisup: a tiny run writes its CSV with one row per (labels, method, seed).
+"$aegrad" semisup --data "$work/data" --layers 32,8 --epochs 1 --labels 100 --seeds 1 --quiet --out "$work/ss" \
+  > "$work/ss.log" 2>&1 || { cat "$work/ss.log"; fail "semisup exited non-zero"; }
+[[ $(wc -l < "$work/ss/semisup.csv") -eq 4 ]] || fail "semisup.csv should hold a header and 3 rows"
+grep -q "pretrained-fine-tuned" "$work/ss/semisup.txt" || fail "semisup table lacks a method"
+[[ -s "$work/ss/semisup.svg" ]] || fail "no semisup plot"
+
 # Bad input: one line, non-zero exit, nothing half-written.
 for args in "train --epochs 0" "train --layers 100,x" "train --data $work/nowhere --out $work/bad" \
-            "eval $work/nowhere.safetensors" "train --optimizer adagrad"; do
+            "eval $work/nowhere.safetensors" "train --optimizer adagrad" "semisup --labels 0"; do
   if "$aegrad" $args > "$work/err.log" 2>&1; then fail "'aegrad $args' succeeded"; fi
   [[ $(wc -l < "$work/err.log") -eq 1 ]] || { cat "$work/err.log"; fail "'aegrad $args' printed more than one line"; }
   echo "aegrad $args -> $(cat "$work/err.log")"
