@@ -5,10 +5,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/install-deps.sh
+bash scripts/build.sh
 build=${AEGRAD_BUILD_DIR:-build}
-if [[ ! -f "$build/build.ninja" ]]; then
-  meson setup "$build"
-fi
-ninja -C "$build"
 "$build/cli/aegrad" train --schedule layerwise --out results/main-job "$@"

@@ -4,13 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/install-deps.sh
-
+bash scripts/build.sh
 build=${AEGRAD_BUILD_DIR:-build}
-if [[ ! -f "$build/build.ninja" ]]; then
-  meson setup "$build"
-fi
-ninja -C "$build"
 meson test -C "$build" --print-errorlogs
 
 if [[ "${1:-}" == "--sanitize" ]]; then

@@ -1,4 +1,5 @@
-// Per-read gradient attribution: each read of a shared node kept separately, summing to the gradient,
+// Per-read gradient attribution (autograd/read_attribution.hpp, readers named by autograd/name_scope.hpp):
+// each read of a shared node kept separately, summing to the gradient,
 // named after its op and scope; off, nothing changes. And the DOT export of a tied graph.
 #include "autograd/dot_export.hpp"
 #include "helpers.hpp"

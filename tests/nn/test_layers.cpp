@@ -1,4 +1,5 @@
-// Layers: a double-precision gradient check of every layer, with respect to its input and parameters,
+// Layers (nn/dense.hpp, nn/shape_layers.hpp, nn/noise_layers.hpp, nn/activation.hpp): a double-precision
+// gradient check of every layer, with respect to its input and parameters,
 // and their behaviour in training and evaluation mode.
 #include "helpers.hpp"
 #include "nn/nn.hpp"

@@ -1,4 +1,5 @@
-// Each optimizer's first three steps against torch.optim (1.13) on the same problem, and the rule that a
+// Each optimizer's first three steps against torch.optim (1.13) on the same problem, the learning-rate
+// schedules of nn/lr_schedule.hpp, and the rule that a
 // shared parameter is stepped once.
 #include "helpers.hpp"
 #include "nn/nn.hpp"
