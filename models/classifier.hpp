@@ -6,7 +6,6 @@
 #include <memory>
 #include <vector>
 
-#include "autograd/name_scope.hpp"
 #include "models/stacked_autoencoder.hpp"
 #include "nn/dense.hpp"
 #include "nn/history.hpp"
@@ -31,13 +30,7 @@ public:
     }
 
     Tensor<T> forward(const Tensor<T>& x) override {
-        Tensor<T> codes;
-        {
-            NameScope scope("encoder");
-            codes = encoder_->forward(x);
-        }
-        NameScope scope("head");
-        return head_->forward(codes);
+        return this->forward_in_scope("head", *head_, this->forward_in_scope("encoder", *encoder_, x));
     }
     std::string type_name() const override { return "Classifier"; }
     const ModulePtr& encoder() const { return encoder_; }

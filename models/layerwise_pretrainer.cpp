@@ -13,21 +13,17 @@ namespace aegrad::models {
 using namespace nn;
 
 namespace {
-// Applies `layer` to `input` in chunks, without a graph.
+// Applies `layer` to `input` in chunks, in eval mode and without a graph.
 xt::xarray<float> apply_in_chunks(Module& layer, const xt::xarray<float>& input) {
-    NoGradGuard no_grad;
-    data::DataLoader loader(input, 4096, false);
-    loader.start_epoch();
-    data::Batch batch;
     xt::xarray<float> out;  // sized at the first batch (a default xarray is 0-d with one element)
     std::size_t row = 0;
-    while (loader.next(batch)) {
+    for_each_batch_eval(layer, input, 4096, [&](const data::Batch& batch) {
         auto y = layer(Tensor<float>(batch.x)).value();
         if (row == 0)
             out = xt::xarray<float>::from_shape({input.shape()[0], y.shape()[1]});
         std::copy(y.begin(), y.end(), out.data() + row * y.shape()[1]);
         row += y.shape()[0];
-    }
+    });
     return out;
 }
 } // namespace

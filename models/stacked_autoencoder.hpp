@@ -5,7 +5,6 @@
 #include <memory>
 #include <vector>
 
-#include "autograd/name_scope.hpp"
 #include "nn/dense.hpp"
 #include "nn/sequential.hpp"
 
@@ -33,13 +32,7 @@ public:
 
     /// x [B, input] -> reconstruction [B, input]
     Tensor<T> forward(const Tensor<T>& x) override {
-        Tensor<T> codes;
-        {
-            NameScope scope("encoder");
-            codes = encoder_->forward(x);
-        }
-        NameScope scope("decoder");
-        return decoder_->forward(codes);
+        return this->forward_in_scope("decoder", *decoder_, this->forward_in_scope("encoder", *encoder_, x));
     }
     std::string type_name() const override { return "StackedAutoencoder"; }
 

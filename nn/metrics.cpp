@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "autograd/losses.hpp"
-#include "data/loader.hpp"
+#include "nn/trainer.hpp"
 
 namespace aegrad::nn {
 
@@ -15,17 +15,11 @@ ClassificationReport classification_report(Module& model, const xt::xarray<float
     if (images.shape()[0] != labels.size())
         throw std::invalid_argument(fmt::format("classification_report: {} images but {} labels", images.shape()[0],
                                                 labels.size()));
-    NoGradGuard no_grad;
-    const bool was_training = model.is_training();
-    model.eval();
     ClassificationReport r;
     r.confusion.assign(classes, std::vector<std::size_t>(classes, 0));
-    data::DataLoader loader(images, batch_size, false);
-    loader.start_epoch();
-    data::Batch batch;
     double ce_total = 0;
     std::size_t correct = 0;
-    while (loader.next(batch)) {
+    for_each_batch_eval(model, images, batch_size, [&](const data::Batch& batch) {
         std::vector<int> y;
         for (auto i : batch.indices)
             y.push_back(labels[i]);
@@ -43,8 +37,7 @@ ClassificationReport classification_report(Module& model, const xt::xarray<float
             ++r.confusion[y[i]][best];
             correct += best == static_cast<std::size_t>(y[i]);
         }
-    }
-    model.train(was_training);
+    });
     const double n = static_cast<double>(labels.size());
     r.accuracy = n ? correct / n : NAN;
     r.cross_entropy = n ? ce_total / n : NAN;

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "autograd/name_scope.hpp"
 #include "autograd/tensor.hpp"
 
 namespace aegrad::nn {
@@ -55,6 +56,12 @@ public:
 protected:
     /// Registers `p` under `name` (non-empty, no dots, unique in this module) and returns it.
     TensorT register_parameter(const std::string& name, TensorT p);
+    /// child.forward(x) with the ops it records named under `name` ("decoder.1/matmul"), for gradient
+    /// attribution and graph exports.
+    static TensorT forward_in_scope(const std::string& name, BasicModule& child, const TensorT& x) {
+        NameScope scope(name);
+        return child.forward(x);
+    }
     template <class M> std::shared_ptr<M> register_module(const std::string& name, std::shared_ptr<M> m) {
         check_name(name);
         children_.emplace_back(name, m);

@@ -2,7 +2,6 @@
 // Sequential: modules applied one after another, registered under the names "0", "1", ...
 #include <initializer_list>
 
-#include "autograd/name_scope.hpp"
 #include "nn/module.hpp"
 
 namespace aegrad::nn {
@@ -23,10 +22,8 @@ public:
     }
     Tensor<T> forward(const Tensor<T>& x) override {
         Tensor<T> y = x;
-        for (std::size_t i = 0; i < layers_.size(); ++i) {
-            NameScope scope(std::to_string(i));  // the ops of layer i are named "<...>.i/<op>"
-            y = layers_[i]->forward(y);
-        }
+        for (std::size_t i = 0; i < layers_.size(); ++i)
+            y = this->forward_in_scope(std::to_string(i), *layers_[i], y);
         return y;
     }
     std::string type_name() const override { return "Sequential"; }

@@ -109,20 +109,31 @@ History fit(Module& model, Optimizer& optimizer, const xt::xarray<float>& inputs
     return history;
 }
 
-double evaluate(Module& model, const xt::xarray<float>& inputs, const LossFn& loss, std::size_t batch_size) {
+void for_each_batch_eval(Module& model, const xt::xarray<float>& inputs, std::size_t batch_size,
+                         const std::function<void(const data::Batch&)>& fn) {
     NoGradGuard no_grad;
     const bool was_training = model.is_training();
     model.eval();
     data::DataLoader loader(inputs, batch_size, false);
     loader.start_epoch();
     data::Batch batch;
-    double total = 0;
-    std::size_t n = 0;
-    while (loader.next(batch)) {
-        total += loss(model, batch).item() * batch.indices.size();
-        n += batch.indices.size();
+    try {
+        while (loader.next(batch))
+            fn(batch);
+    } catch (...) {
+        model.train(was_training);
+        throw;
     }
     model.train(was_training);
+}
+
+double evaluate(Module& model, const xt::xarray<float>& inputs, const LossFn& loss, std::size_t batch_size) {
+    double total = 0;
+    std::size_t n = 0;
+    for_each_batch_eval(model, inputs, batch_size, [&](const data::Batch& batch) {
+        total += loss(model, batch).item() * batch.indices.size();
+        n += batch.indices.size();
+    });
     return n ? total / n : NAN;
 }
 

@@ -44,6 +44,11 @@ public:
 History fit(Module& model, Optimizer& optimizer, const xt::xarray<float>& inputs, const LossFn& loss,
             const FitOptions& options, const std::vector<Callback*>& callbacks = {});
 
+/// Calls fn(batch) for the rows of `inputs` in order, with `model` in eval mode and no graph recorded;
+/// the model's mode is restored afterwards.
+void for_each_batch_eval(Module& model, const xt::xarray<float>& inputs, std::size_t batch_size,
+                         const std::function<void(const data::Batch&)>& fn);
+
 /// Mean loss over all rows of `inputs` (weighted by batch size), in eval mode and without a graph.
 double evaluate(Module& model, const xt::xarray<float>& inputs, const LossFn& loss, std::size_t batch_size = 1000);
 
