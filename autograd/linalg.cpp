@@ -1,11 +1,10 @@
-// The only file that includes xtensor-blas (its headers are slow to compile).
 #include "autograd/linalg.hpp"
 
-#include <xtensor-blas/xblas.hpp>
 #include <xtensor/xmanipulation.hpp>
 
 #include <fmt/format.h>
 
+#include "autograd/gemm.hpp"
 #include "autograd/read_attribution.hpp"
 
 namespace aegrad {
@@ -25,12 +24,19 @@ template <class T> GemmOperand<T> gemm_operand(const Tensor<T>& t) {
     return {node.get(), false};
 }
 
+// c = op(x) op(y) + beta c for whole 2-D arrays; c already has its shape. Goes through autograd/gemm
+// (not xtensor-blas) so that a large product is split across aegrad's threads.
+template <class T> void gemm_arrays(const xt::xarray<T>& x, bool tx, const xt::xarray<T>& y, bool ty, T beta, xt::xarray<T>& c) {
+    const std::size_t m = c.shape()[0], n = c.shape()[1], k = tx ? x.shape()[0] : x.shape()[1];
+    gemm<T>(tx, ty, m, n, k, T(1), x.data(), x.shape()[1], y.data(), y.shape()[1], beta, c.data(), n);
+}
+
 // target.grad (+)= op(x) op(y): the first contribution overwrites (beta 0), later ones accumulate (beta 1).
 template <class T> void gemm_into_grad(Node<T>& target, const xt::xarray<T>& x, bool tx, const xt::xarray<T>& y, bool ty) {
     if (!target.requires_grad)
         return;
     const T beta = grad_buffer_for_write(target);
-    xt::blas::gemm(x, y, target.grad, tx, ty, T(1), beta);
+    gemm_arrays(x, tx, y, ty, beta, target.grad);
 }
 
 } // namespace
@@ -42,7 +48,7 @@ template <class T> Tensor<T> matmul(const Tensor<T>& a, const Tensor<T>& b) {
     const GemmOperand<T> left = gemm_operand(a);
     const GemmOperand<T> right = gemm_operand(b);
     xt::xarray<T> out = xt::xarray<T>::from_shape({a.shape()[0], b.shape()[1]});
-    xt::blas::gemm(left.stored->get_value(), right.stored->get_value(), out, left.transposed, right.transposed);
+    gemm_arrays(left.stored->get_value(), left.transposed, right.stored->get_value(), right.transposed, T(0), out);
 
     // Backward, with L = op(A) [m, k], R = op(B) [k, n], g = dC [m, n]:
     //   dL = g R^T          -> gemm(g, B, no, !tB)         fused transpose: dA = dL^T = R g^T -> gemm(B, g, tB, yes)

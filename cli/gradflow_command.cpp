@@ -8,6 +8,7 @@
 #include <xtensor/xview.hpp>
 
 #include "autograd/blas_runtime.hpp"
+#include "autograd/parallel.hpp"
 #include "autograd/dot_export.hpp"
 #include "autograd/losses.hpp"
 #include "cli/commands.hpp"
@@ -136,7 +137,7 @@ std::string report(const GradflowArgs& a, const RunResult& tied, const RunResult
 
 void run_gradflow(const GradflowArgs& a) {
     parse_positive_list(a.layers);  // checked before reading data
-    set_blas_threads(a.threads);
+    set_num_threads(a.threads);
     const auto train = data::load_mnist(a.data_dir, data::Split::train, a.train_samples);
     const auto test = data::load_mnist(a.data_dir, data::Split::test, a.test_samples);
     fs::create_directories(a.out);
@@ -159,7 +160,7 @@ void add_gradflow_command(CLI::App& app) {
     cmd->add_option("--lr", a->lr, "Adam learning rate")->check(CLI::PositiveNumber)->capture_default_str();
     cmd->add_option("--every", a->every, "Log every N steps")->check(CLI::PositiveNumber)->capture_default_str();
     cmd->add_option("--seed", a->seed, "Seed")->capture_default_str();
-    cmd->add_option("--threads", a->threads, "BLAS threads")->check(CLI::Range(1, 64))->capture_default_str();
+    cmd->add_option("--threads", a->threads, "Threads (aegrad splits work itself; OpenBLAS runs single-threaded)")->check(CLI::Range(1, 64))->capture_default_str();
     cmd->add_option("--data", a->data_dir, "Folder with the MNIST-format IDX files")->capture_default_str();
     cmd->add_option("--train-samples", a->train_samples, "Use only the first N training images");
     cmd->add_option("--test-samples", a->test_samples, "Use only the first N test images");

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "autograd/blas_runtime.hpp"
+#include "autograd/parallel.hpp"
 #include "cli/commands.hpp"
 #include "cli/model_spec.hpp"
 #include "data/svg_plot.hpp"
@@ -40,7 +41,7 @@ void run_semisup(const SemisupArgs& a) {
     for (int s = 1; s <= a.seeds; ++s)
         seeds.push_back(static_cast<std::uint64_t>(s));
     options.seeds(seeds).finetune_lr(a.finetune_lr).frozen_fraction(a.frozen_fraction);
-    set_blas_threads(a.threads);
+    set_num_threads(a.threads);
 
     const auto train = data::load_mnist(a.data_dir, data::Split::train);
     const auto test = data::load_mnist(a.data_dir, data::Split::test);
@@ -107,7 +108,7 @@ void add_semisup_command(CLI::App& app) {
     cmd->add_option("--labels", a->labels, "Numbers of labelled images to try")->capture_default_str();
     cmd->add_option("--seeds", a->seeds, "Seeds per (labels, method)")->check(CLI::Range(1, 100))->capture_default_str();
     cmd->add_option("--seed", a->seed, "Seed of the pretraining")->capture_default_str();
-    cmd->add_option("--threads", a->threads, "BLAS threads")->check(CLI::Range(1, 64))->capture_default_str();
+    cmd->add_option("--threads", a->threads, "Threads (aegrad splits work itself; OpenBLAS runs single-threaded)")->check(CLI::Range(1, 64))->capture_default_str();
     cmd->add_option("--data", a->data_dir, "Folder with the MNIST-format IDX files")->capture_default_str();
     cmd->add_option("--out", a->out, "Folder for the results")->capture_default_str();
     cmd->add_option("--finetune-lr", a->finetune_lr, "Learning rate after unfreezing the pretrained encoder")

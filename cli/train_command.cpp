@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "autograd/blas_runtime.hpp"
+#include "autograd/parallel.hpp"
 #include "cli/commands.hpp"
 #include "cli/model_spec.hpp"
 #include "models/report.hpp"
@@ -66,7 +67,7 @@ void run_train(TrainArgs a) {
     int pretraining = 0;
     for (int e : per_layer)
         pretraining += e;
-    set_blas_threads(a.threads);
+    set_num_threads(a.threads);
     namespace fs = std::filesystem;
     const auto train = data::load_mnist(a.data_dir, data::Split::train, a.train_samples);
     const auto test = data::load_mnist(a.data_dir, data::Split::test, a.test_samples);
@@ -77,7 +78,7 @@ void run_train(TrainArgs a) {
     fmt::print("aegrad train: {} {}-{} {}, {} params; {} schedule, {} epochs, batch {}, {} lr {}\n", a.spec.model,
                input, fmt::join(a.spec.layers, "-"), a.spec.tied ? "tied" : "untied", params, a.schedule, a.epochs, a.batch, a.optimizer,
                a.lr);
-    fmt::print("  data: {} ({} training, {} test images); {}, {} BLAS thread(s)\n", a.data_dir, train.size(),
+    fmt::print("  data: {} ({} training, {} test images); {}, {} thread(s)\n", a.data_dir, train.size(),
                test.size(), blas_core_name(), a.threads);
     std::fflush(stdout);
 
@@ -178,7 +179,7 @@ void add_train_command(CLI::App& app) {
         ->capture_default_str();
     cmd->add_option("--momentum", args->momentum, "SGD momentum")->capture_default_str();
     cmd->add_option("--seed", args->seed, "Seed for initialisation and shuffling")->capture_default_str();
-    cmd->add_option("--threads", args->threads, "BLAS threads")->check(CLI::Range(1, 64))->capture_default_str();
+    cmd->add_option("--threads", args->threads, "Threads (aegrad splits work itself; OpenBLAS runs single-threaded)")->check(CLI::Range(1, 64))->capture_default_str();
     cmd->add_option("--data", args->data_dir, "Folder with the four MNIST-format IDX files (plain or .gz)")
         ->capture_default_str();
     cmd->add_option("--train-samples", args->train_samples, "Use only the first N training images");

@@ -5,7 +5,7 @@
 
 #include "nn/activation.hpp"
 #include "nn/init.hpp"
-#include "nn/options.hpp"
+#include "autograd/options.hpp"
 
 namespace aegrad::nn {
 

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "autograd/tensor.hpp"
-#include "nn/options.hpp"
+#include "autograd/options.hpp"
 
 namespace aegrad::nn {
 

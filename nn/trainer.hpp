@@ -11,7 +11,7 @@
 #include "nn/lr_schedule.hpp"
 #include "nn/module.hpp"
 #include "nn/optimizer.hpp"
-#include "nn/options.hpp"
+#include "autograd/options.hpp"
 
 namespace aegrad::nn {
 

@@ -29,7 +29,12 @@ for area in autograd data nn models; do
         # A /// block, then the declaration it documents, as code.
         /^ *\/\/\// { line = $0; sub(/^ *\/\/\/ ?/, "", line); doc = doc line "\n"; want = 1; next }
         want && NF {
-          decl = $0; sub(/^ +/, "", decl); sub(/ *\{.*$/, "", decl); sub(/;$/, "", decl)
+          decl = $0; sub(/^ +/, "", decl)
+          # A template header on its own line belongs to the declaration on the next one.
+          if (decl ~ /^template <.*>$/) { prefix = prefix decl " "; next }
+          decl = prefix decl; prefix = ""
+          gsub(/= \{\}/, "= @BRACES@", decl)  # a default argument, not a body
+          sub(/ *\{.*$/, "", decl); sub(/;$/, "", decl); gsub(/@BRACES@/, "{}", decl)
           printf "```cpp\n%s\n```\n%s\n", decl, doc
           doc = ""; want = 0
         }' "$header"

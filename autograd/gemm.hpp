@@ -1,0 +1,17 @@
+#pragma once
+// Row-major gemm on raw buffers, for ops whose operands are views into larger arrays (a convolution's
+// columns, one sample of a batch). Every matrix product in aegrad is a BLAS gemm: matmul goes through
+// xtensor-blas, these ops through this thin wrapper.
+#include <cstddef>
+
+namespace aegrad {
+
+/// C [m, n] = alpha op(A) op(B) + beta C, where op(A) is [m, k] and op(B) is [k, n]; row-major, with
+/// leading dimensions lda, ldb, ldc. With beta = 0, C's old contents are ignored (may be uninitialised).
+/// A large product is split into blocks of rows (or of columns, when C is wide) across num_threads(),
+/// each block one single-threaded BLAS call.
+template <class T>
+void gemm(bool transpose_a, bool transpose_b, std::size_t m, std::size_t n, std::size_t k, T alpha, const T* a,
+          std::size_t lda, const T* b, std::size_t ldb, T beta, T* c, std::size_t ldc);
+
+} // namespace aegrad

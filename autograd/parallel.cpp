@@ -1,0 +1,152 @@
+#include "autograd/parallel.hpp"
+
+#include <algorithm>
+#include <condition_variable>
+#include <cstdlib>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "autograd/blas_runtime.hpp"
+
+namespace aegrad {
+
+namespace {
+
+// Workers sleep on a condition variable between jobs rather than spin: a spinning worker would steal the
+// core from the thread doing the next serial step.
+class WorkerPool {
+public:
+    ~WorkerPool() { resize(0); }
+
+    void resize(std::size_t workers) {
+        {
+            std::lock_guard lock(mutex_);
+            stop_ = true;
+        }
+        wake_.notify_all();
+        for (auto& t : threads_)
+            t.join();
+        threads_.clear();
+        stop_ = false;
+        // New workers wait for the next job, not the last one.
+        for (std::size_t i = 0; i < workers; ++i)
+            threads_.emplace_back([this, i, seen = generation_] { work(i + 1, seen); });
+    }
+    std::size_t size() const { return threads_.size(); }
+
+    // Runs part(0) on the caller and part(1..parts-1) on workers; parts <= size() + 1.
+    void run(std::size_t parts, const std::function<void(std::size_t)>& part) {
+        {
+            std::lock_guard lock(mutex_);
+            job_ = &part;
+            parts_ = parts;
+            remaining_ = parts - 1;
+            error_ = nullptr;
+            ++generation_;
+        }
+        wake_.notify_all();
+        std::exception_ptr mine;
+        try {
+            part(0);
+        } catch (...) {
+            mine = std::current_exception();
+        }
+        std::unique_lock lock(mutex_);
+        done_.wait(lock, [this] { return remaining_ == 0; });
+        job_ = nullptr;
+        if (mine)
+            std::rethrow_exception(mine);
+        if (error_)
+            std::rethrow_exception(error_);
+    }
+
+private:
+    void work(std::size_t index, std::size_t seen) {
+        std::unique_lock lock(mutex_);
+        for (;;) {
+            wake_.wait(lock, [&] { return stop_ || generation_ != seen; });
+            if (stop_)
+                return;
+            seen = generation_;
+            if (index >= parts_)
+                continue;
+            const auto* job = job_;
+            lock.unlock();
+            std::exception_ptr error;
+            try {
+                (*job)(index);
+            } catch (...) {
+                error = std::current_exception();
+            }
+            lock.lock();
+            if (error && !error_)
+                error_ = error;
+            if (--remaining_ == 0)
+                done_.notify_one();
+        }
+    }
+
+    std::vector<std::thread> threads_;
+    std::mutex mutex_;
+    std::condition_variable wake_, done_;
+    const std::function<void(std::size_t)>* job_ = nullptr;
+    std::size_t parts_ = 0, remaining_ = 0, generation_ = 0;
+    bool stop_ = false;
+    std::exception_ptr error_;
+};
+
+int initial_threads() {
+    if (const char* env = std::getenv("AEGRAD_NUM_THREADS"); env && std::atoi(env) > 0)
+        return std::atoi(env);
+    return 1;
+}
+
+struct Threads {
+    Threads() { set(initial_threads()); }
+    void set(int n) {
+        count = std::max(1, n);
+        pool.resize(static_cast<std::size_t>(count - 1));
+        set_blas_threads(1);
+    }
+    int count = 1;
+    WorkerPool pool;
+};
+
+Threads& threads() {
+    static Threads t;
+    return t;
+}
+
+thread_local bool inside_parallel_region = false;
+
+} // namespace
+
+void set_num_threads(int n) { threads().set(n); }
+int num_threads() { return threads().count; }
+
+void parallel_for(std::size_t n, const std::function<void(std::size_t, std::size_t)>& fn, std::size_t grain) {
+    if (n == 0)
+        return;
+    const std::size_t max_parts = std::max<std::size_t>(1, n / std::max<std::size_t>(1, grain));
+    const std::size_t parts = std::min<std::size_t>(static_cast<std::size_t>(num_threads()), max_parts);
+    if (parts <= 1 || inside_parallel_region) {
+        fn(0, n);
+        return;
+    }
+    threads().pool.run(parts, [&](std::size_t p) {
+        inside_parallel_region = true;
+        const std::size_t begin = n * p / parts, end = n * (p + 1) / parts;
+        try {
+            if (begin < end)
+                fn(begin, end);
+        } catch (...) {
+            inside_parallel_region = false;
+            throw;
+        }
+        inside_parallel_region = false;
+    });
+}
+
+} // namespace aegrad

@@ -1,0 +1,166 @@
+#include "autograd/pooling.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "autograd/im2col.hpp"
+#include "autograd/parallel.hpp"
+
+namespace aegrad {
+
+namespace {
+
+template <class T> using Array = xt::xarray<T>;
+
+// Sizes of a pooling op, checked.
+struct PoolGeometry {
+    std::size_t planes, H, W, kh, kw, sh, sw, ph, pw, Ho, Wo;
+    std::size_t in_plane() const { return H * W; }
+    std::size_t out_plane() const { return Ho * Wo; }
+    // The window of output (oh, ow) clipped to the input: [h0, h1) x [w0, w1).
+    void window(std::size_t oh, std::size_t ow, std::size_t& h0, std::size_t& h1, std::size_t& w0, std::size_t& w1) const {
+        const long hs = static_cast<long>(oh * sh) - static_cast<long>(ph);
+        const long ws = static_cast<long>(ow * sw) - static_cast<long>(pw);
+        h0 = static_cast<std::size_t>(std::max(hs, 0L));
+        w0 = static_cast<std::size_t>(std::max(ws, 0L));
+        h1 = static_cast<std::size_t>(std::min(hs + static_cast<long>(kh), static_cast<long>(H)));
+        w1 = static_cast<std::size_t>(std::min(ws + static_cast<long>(kw), static_cast<long>(W)));
+    }
+};
+
+template <class T> PoolGeometry pool_geometry(const char* op, const Tensor<T>& x, Size2 k, const Pool2dOptions& o) {
+    if (x.dim() != 4)
+        throw ShapeError(fmt::format("{}: expects input [N, C, H, W], got {}", op, shape_str(x.shape())));
+    const Size2 s = o.stride().h == 0 || o.stride().w == 0 ? k : o.stride();
+    if (k.h == 0 || k.w == 0)
+        throw std::invalid_argument(fmt::format("{}: kernel must be positive, got ({}, {})", op, k.h, k.w));
+    if (o.padding().h > k.h / 2 || o.padding().w > k.w / 2)
+        throw std::invalid_argument(fmt::format("{}: padding ({}, {}) must be at most half the kernel ({}, {})", op,
+                                                o.padding().h, o.padding().w, k.h, k.w));
+    const auto& xs = x.shape();
+    PoolGeometry g{xs[0] * xs[1], xs[2], xs[3], k.h, k.w, s.h, s.w, o.padding().h, o.padding().w, 0, 0};
+    g.Ho = conv_output_size(g.H, k.h, s.h, g.ph, 1);
+    g.Wo = conv_output_size(g.W, k.w, s.w, g.pw, 1);
+    if (g.Ho == 0 || g.Wo == 0)
+        throw ShapeError(fmt::format("{}: a {}x{} window does not fit in input {}", op, k.h, k.w, shape_str(xs)));
+    return g;
+}
+
+Shape pooled_shape(const Shape& xs, const PoolGeometry& g) { return Shape{xs[0], xs[1], g.Ho, g.Wo}; }
+
+} // namespace
+
+template <class T> Tensor<T> max_pool2d(const Tensor<T>& x, Size2 kernel, Pool2dOptions o) {
+    const PoolGeometry g = pool_geometry("max_pool2d", x, kernel, o);
+    Array<T> out = Array<T>::from_shape(pooled_shape(x.shape(), g));
+    // Where each output came from, as an offset within its input plane: backward needs nothing else.
+    auto argmax = std::make_shared<std::vector<std::uint32_t>>(g.planes * g.out_plane());
+    const T* in = x.value().data();
+    parallel_for(g.planes, [&](std::size_t p0, std::size_t p1) {
+        for (std::size_t p = p0; p < p1; ++p) {
+            const T* plane = in + p * g.in_plane();
+            for (std::size_t oh = 0, o_i = p * g.out_plane(); oh < g.Ho; ++oh)
+                for (std::size_t ow = 0; ow < g.Wo; ++ow, ++o_i) {
+                    std::size_t h0, h1, w0, w1;
+                    g.window(oh, ow, h0, h1, w0, w1);
+                    T best = -std::numeric_limits<T>::infinity();
+                    std::size_t where = h0 * g.W + w0;
+                    for (std::size_t h = h0; h < h1; ++h)
+                        for (std::size_t w = w0; w < w1; ++w)
+                            if (plane[h * g.W + w] > best || std::isnan(plane[h * g.W + w])) {  // NaN propagates
+                                best = plane[h * g.W + w];
+                                where = h * g.W + w;
+                            }
+                    out.data()[o_i] = best;
+                    (*argmax)[o_i] = static_cast<std::uint32_t>(where);
+                }
+        }
+    }, 8);
+    return Tensor<T>::from_op(std::move(out), "max_pool2d", {x}, [g, argmax](Node<T>& self) {
+        Array<T> dx = xt::zeros<T>(self.inputs[0]->shape);
+        parallel_for(g.planes, [&](std::size_t p0, std::size_t p1) {
+            for (std::size_t p = p0; p < p1; ++p)
+                for (std::size_t o_i = p * g.out_plane(); o_i < (p + 1) * g.out_plane(); ++o_i)
+                    dx.data()[p * g.in_plane() + (*argmax)[o_i]] += self.grad.data()[o_i];
+        }, 8);
+        accumulate_grad(*self.inputs[0], std::move(dx));
+    });
+}
+
+template <class T> Tensor<T> avg_pool2d(const Tensor<T>& x, Size2 kernel, Pool2dOptions o) {
+    const PoolGeometry g = pool_geometry("avg_pool2d", x, kernel, o);
+    const bool include_pad = o.count_include_pad();
+    // The divisor of each window: the full kernel, or only the part inside the input.
+    const auto divisor = [g, include_pad](std::size_t h0, std::size_t h1, std::size_t w0, std::size_t w1) {
+        return include_pad ? T(g.kh * g.kw) : T((h1 - h0) * (w1 - w0));
+    };
+    Array<T> out = Array<T>::from_shape(pooled_shape(x.shape(), g));
+    const T* in = x.value().data();
+    parallel_for(g.planes, [&](std::size_t p0, std::size_t p1) {
+        for (std::size_t p = p0; p < p1; ++p) {
+            const T* plane = in + p * g.in_plane();
+            for (std::size_t oh = 0, o_i = p * g.out_plane(); oh < g.Ho; ++oh)
+                for (std::size_t ow = 0; ow < g.Wo; ++ow, ++o_i) {
+                    std::size_t h0, h1, w0, w1;
+                    g.window(oh, ow, h0, h1, w0, w1);
+                    T total = 0;
+                    for (std::size_t h = h0; h < h1; ++h)
+                        for (std::size_t w = w0; w < w1; ++w)
+                            total += plane[h * g.W + w];
+                    out.data()[o_i] = total / divisor(h0, h1, w0, w1);
+                }
+        }
+    }, 8);
+    return Tensor<T>::from_op(std::move(out), "avg_pool2d", {x}, [g, divisor](Node<T>& self) {
+        Array<T> dx = xt::zeros<T>(self.inputs[0]->shape);
+        parallel_for(g.planes, [&](std::size_t p0, std::size_t p1) {
+            for (std::size_t p = p0; p < p1; ++p) {
+                T* plane = dx.data() + p * g.in_plane();
+                for (std::size_t oh = 0, o_i = p * g.out_plane(); oh < g.Ho; ++oh)
+                    for (std::size_t ow = 0; ow < g.Wo; ++ow, ++o_i) {
+                        std::size_t h0, h1, w0, w1;
+                        g.window(oh, ow, h0, h1, w0, w1);
+                        const T share = self.grad.data()[o_i] / divisor(h0, h1, w0, w1);
+                        for (std::size_t h = h0; h < h1; ++h)
+                            for (std::size_t w = w0; w < w1; ++w)
+                                plane[h * g.W + w] += share;
+                    }
+            }
+        }, 8);
+        accumulate_grad(*self.inputs[0], std::move(dx));
+    });
+}
+
+template <class T> Tensor<T> global_avg_pool2d(const Tensor<T>& x) {
+    if (x.dim() != 4)
+        throw ShapeError(fmt::format("global_avg_pool2d: expects input [N, C, H, W], got {}", shape_str(x.shape())));
+    const auto& xs = x.shape();
+    const std::size_t planes = xs[0] * xs[1], P = xs[2] * xs[3];
+    Array<T> out = Array<T>::from_shape({xs[0], xs[1]});
+    const T* in = x.value().data();
+    for (std::size_t p = 0; p < planes; ++p) {
+        T total = 0;
+        for (std::size_t i = 0; i < P; ++i)
+            total += in[p * P + i];
+        out.data()[p] = total / T(P);
+    }
+    return Tensor<T>::from_op(std::move(out), "global_avg_pool2d", {x}, [planes, P](Node<T>& self) {
+        Array<T> dx = Array<T>::from_shape(self.inputs[0]->shape);
+        for (std::size_t p = 0; p < planes; ++p)
+            std::fill_n(dx.data() + p * P, P, self.grad.data()[p] / T(P));
+        accumulate_grad(*self.inputs[0], std::move(dx));
+    });
+}
+
+#define AEGRAD_INSTANTIATE(T)                                                                                  \
+    template Tensor<T> max_pool2d(const Tensor<T>&, Size2, Pool2dOptions);                                     \
+    template Tensor<T> avg_pool2d(const Tensor<T>&, Size2, Pool2dOptions);                                     \
+    template Tensor<T> global_avg_pool2d(const Tensor<T>&);
+AEGRAD_INSTANTIATE(float)
+AEGRAD_INSTANTIATE(double)
+#undef AEGRAD_INSTANTIATE
+
+} // namespace aegrad

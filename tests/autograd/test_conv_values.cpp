@@ -1,0 +1,167 @@
+// Values of the image ops against independent answers: convolutions against their textbook loops (a
+// gather for conv2d, a scatter for its transpose), pooling and upsampling against small worked examples,
+// and the same results on 1 and 2 threads.
+#include <cmath>
+
+#include "helpers.hpp"
+
+using namespace aegrad;
+using aegrad::testing::random_tensor;
+
+namespace {
+
+double at(const xt::xarray<double>& a, std::size_t i, std::size_t j, std::size_t k, std::size_t l) { return a(i, j, k, l); }
+
+// out[n, o, y, x] = b[o] + sum_{c,i,j} in[n, c, y s - p + i d, x s - p + j d] w[o, c, i, j]
+xt::xarray<double> conv2d_by_definition(const xt::xarray<double>& in, const xt::xarray<double>& w,
+                                        const xt::xarray<double>& b, Conv2dOptions o) {
+    const long N = in.shape()[0], C = in.shape()[1], H = in.shape()[2], W = in.shape()[3];
+    const long O = w.shape()[0], kh = w.shape()[2], kw = w.shape()[3];
+    const long sh = o.stride().h, sw = o.stride().w, ph = o.padding().h, pw = o.padding().w, dh = o.dilation().h,
+               dw = o.dilation().w;
+    const long Ho = (H + 2 * ph - dh * (kh - 1) - 1) / sh + 1, Wo = (W + 2 * pw - dw * (kw - 1) - 1) / sw + 1;
+    xt::xarray<double> out = xt::zeros<double>({N, O, Ho, Wo});
+    for (long n = 0; n < N; ++n)
+        for (long oc = 0; oc < O; ++oc)
+            for (long y = 0; y < Ho; ++y)
+                for (long x = 0; x < Wo; ++x) {
+                    double s = b(oc);
+                    for (long c = 0; c < C; ++c)
+                        for (long i = 0; i < kh; ++i)
+                            for (long j = 0; j < kw; ++j) {
+                                const long iy = y * sh - ph + i * dh, ix = x * sw - pw + j * dw;
+                                if (iy >= 0 && iy < H && ix >= 0 && ix < W)
+                                    s += at(in, n, c, iy, ix) * at(w, oc, c, i, j);
+                            }
+                    out(n, oc, y, x) = s;
+                }
+    return out;
+}
+
+// Every input pixel scatters its kernel-weighted copy into the full output; then padding is cropped.
+xt::xarray<double> conv_transpose2d_by_definition(const xt::xarray<double>& in, const xt::xarray<double>& w,
+                                                  const xt::xarray<double>& b, ConvTranspose2dOptions o) {
+    const long N = in.shape()[0], C = in.shape()[1], H = in.shape()[2], W = in.shape()[3];
+    const long O = w.shape()[1], kh = w.shape()[2], kw = w.shape()[3];
+    const long sh = o.stride().h, sw = o.stride().w, ph = o.padding().h, pw = o.padding().w, dh = o.dilation().h,
+               dw = o.dilation().w;
+    const long Ho = (H - 1) * sh - 2 * ph + dh * (kh - 1) + o.output_padding().h + 1;
+    const long Wo = (W - 1) * sw - 2 * pw + dw * (kw - 1) + o.output_padding().w + 1;
+    xt::xarray<double> out = xt::zeros<double>({N, O, Ho, Wo});
+    for (long n = 0; n < N; ++n)
+        for (long oc = 0; oc < O; ++oc) {
+            for (long y = 0; y < Ho; ++y)
+                for (long x = 0; x < Wo; ++x)
+                    out(n, oc, y, x) = b(oc);
+            for (long c = 0; c < C; ++c)
+                for (long y = 0; y < H; ++y)
+                    for (long x = 0; x < W; ++x)
+                        for (long i = 0; i < kh; ++i)
+                            for (long j = 0; j < kw; ++j) {
+                                const long oy = y * sh - ph + i * dh, ox = x * sw - pw + j * dw;
+                                if (oy >= 0 && oy < Ho && ox >= 0 && ox < Wo)
+                                    out(n, oc, oy, ox) += at(in, n, c, y, x) * at(w, c, oc, i, j);
+                            }
+        }
+    return out;
+}
+
+// Restores the thread count when a test section ends.
+struct ThreadsFor {
+    explicit ThreadsFor(int n) : saved(num_threads()) { set_num_threads(n); }
+    ~ThreadsFor() { set_num_threads(saved); }
+    int saved;
+};
+
+} // namespace
+
+TEST_CASE("conv2d equals its definition over strides, paddings and dilations") {
+    const Conv2dOptions options[] = {Conv2dOptions(), Conv2dOptions().padding(1), Conv2dOptions().stride(2).padding(1),
+                                     Conv2dOptions().dilation({2, 1}).padding({2, 0}), Conv2dOptions().stride({1, 3})};
+    for (const auto& o : options)
+        for (int threads : {1, 2}) {
+            ThreadsFor t(threads);
+            auto x = random_tensor({3, 2, 9, 7}, 1), w = random_tensor({4, 2, 3, 3}, 2), b = random_tensor({4}, 3);
+            auto got = conv2d(x, w, b, o).value();
+            auto want = conv2d_by_definition(x.value(), w.value(), b.value(), o);
+            REQUIRE(got.shape() == want.shape());
+            CHECK(xt::allclose(got, want, 1e-12, 1e-12));
+        }
+}
+
+TEST_CASE("conv_transpose2d equals its scatter definition, and Géron's decoder sizes") {
+    const ConvTranspose2dOptions options[] = {ConvTranspose2dOptions(), ConvTranspose2dOptions().stride(2),
+                                              ConvTranspose2dOptions().stride(2).padding(1).output_padding(1),
+                                              ConvTranspose2dOptions().dilation(2).padding({1, 0})};
+    for (const auto& o : options)
+        for (int threads : {1, 2}) {
+            ThreadsFor t(threads);
+            auto x = random_tensor({2, 3, 4, 5}, 1), w = random_tensor({3, 2, 3, 3}, 2), b = random_tensor({2}, 3);
+            auto got = conv_transpose2d(x, w, b, o).value();
+            auto want = conv_transpose2d_by_definition(x.value(), w.value(), b.value(), o);
+            REQUIRE(got.shape() == want.shape());
+            CHECK(xt::allclose(got, want, 1e-12, 1e-12));
+        }
+    // valid stride 2: 3 -> 7; "same" stride 2 (padding 1, output_padding 1): 7 -> 14 -> 28
+    auto w = random_tensor({1, 1, 3, 3}, 4);
+    CHECK(conv_transpose2d(random_tensor({1, 1, 3, 3}, 5), w, {}, ConvTranspose2dOptions().stride(2)).shape() == Shape{1, 1, 7, 7});
+    const auto same2 = ConvTranspose2dOptions().stride(2).padding(1).output_padding(1);
+    CHECK(conv_transpose2d(random_tensor({1, 1, 7, 7}, 5), w, {}, same2).shape() == Shape{1, 1, 14, 14});
+    CHECK(conv_transpose2d(random_tensor({1, 1, 14, 14}, 5), w, {}, same2).shape() == Shape{1, 1, 28, 28});
+}
+
+TEST_CASE("conv_transpose2d is the adjoint of conv2d: <conv(x), y> = <x, conv_t(y)>") {
+    auto x = random_tensor({2, 3, 8, 7}, 1), w = random_tensor({4, 3, 3, 3}, 2), y = random_tensor({2, 4, 4, 4}, 3);
+    const auto conv = Conv2dOptions().stride(2).padding(1);
+    const auto back = ConvTranspose2dOptions().stride(2).padding(1).output_padding({1, 0});
+    const double lhs = xt::sum(conv2d(x, w, {}, conv).value() * y.value())();
+    const double rhs = xt::sum(x.value() * conv_transpose2d(y, w, {}, back).value())();
+    CHECK(lhs == doctest::Approx(rhs).epsilon(1e-12));
+}
+
+TEST_CASE("pooling and upsampling on worked examples") {
+    xt::xarray<double> v = {{{{1, 2, 3, 4}, {5, 6, 7, 8}, {9, 10, 11, 12}, {13, 14, 15, 16}}}};
+    Tensor<double> x(v);
+    CHECK(max_pool2d(x, 2).value() == xt::xarray<double>({{{{6, 8}, {14, 16}}}}));
+    CHECK(avg_pool2d(x, 2).value() == xt::xarray<double>({{{{3.5, 5.5}, {11.5, 13.5}}}}));
+    // 3x3 windows with padding 1, stride 2: the corner window sees 1, 2, 5, 6 (+ five padded zeros)
+    CHECK(avg_pool2d(x, 3, Pool2dOptions().stride(2).padding(1)).value()(0, 0, 0, 0) == doctest::Approx(14.0 / 9));
+    CHECK(avg_pool2d(x, 3, Pool2dOptions().stride(2).padding(1).count_include_pad(false)).value()(0, 0, 0, 0) ==
+          doctest::Approx(14.0 / 4));
+    CHECK(max_pool2d(x, 3, Pool2dOptions().stride(2).padding(1)).value() == xt::xarray<double>({{{{6, 8}, {14, 16}}}}));
+    CHECK(global_avg_pool2d(x).value()(0, 0) == 8.5);
+    CHECK(global_avg_pool2d(x).shape() == Shape{1, 1});
+    // A 7x7 input pools to 3x3 (the last row and column are dropped, as in Keras and PyTorch).
+    CHECK(max_pool2d(random_tensor({1, 1, 7, 7}, 1), 2).shape() == Shape{1, 1, 3, 3});
+
+    Tensor<double> small(xt::xarray<double>({{{{1, 2}, {3, 4}}}}));
+    CHECK(upsample_nearest2d(small, 2).value() ==
+          xt::xarray<double>({{{{1, 1, 2, 2}, {1, 1, 2, 2}, {3, 3, 4, 4}, {3, 3, 4, 4}}}}));
+    // align_corners=false: rows sample at -0.25 (clamped to 0), 0.25, 0.75, 1.25 (clamped to 1)
+    const xt::xarray<double> bilinear = {{{{1.0, 1.25, 1.75, 2.0}, {1.5, 1.75, 2.25, 2.5}, {2.5, 2.75, 3.25, 3.5},
+                                           {3.0, 3.25, 3.75, 4.0}}}};
+    CHECK(xt::allclose(upsample_bilinear2d(small, 2).value(), bilinear));
+}
+
+TEST_CASE("max_pool2d passes NaN on instead of hiding it") {
+    Tensor<double> x(xt::xarray<double>({{{{1, NAN}, {3, 4}}}}));
+    CHECK(std::isnan(max_pool2d(x, 2).value()(0, 0, 0, 0)));
+}
+
+TEST_CASE("image ops name themselves and the shapes on bad input") {
+    auto x = random_tensor({2, 3, 8, 8}, 1);
+    CHECK_THROWS_WITH_AS(conv2d(x, random_tensor({4, 2, 3, 3}, 2), {}),
+                         doctest::Contains("conv2d: input channels differ from the weight's (axis 1): [2, 3, 8, 8] and [4, 2, 3, 3]"),
+                         ShapeError);
+    CHECK_THROWS_WITH_AS(conv2d(random_tensor({2, 8, 8}, 1), random_tensor({4, 3, 3, 3}, 2), {}),
+                         doctest::Contains("conv2d: expects input [N, C, H, W], got [2, 8, 8]"), ShapeError);
+    CHECK_THROWS_WITH_AS(conv2d(x, random_tensor({4, 3, 9, 9}, 2), {}),
+                         doctest::Contains("kernel is larger than the padded input"), ShapeError);
+    CHECK_THROWS_WITH_AS(conv2d(x, random_tensor({4, 3, 3, 3}, 2), random_tensor({3}, 3)),
+                         doctest::Contains("bias must be [out channels]"), ShapeError);
+    CHECK_THROWS_WITH_AS(conv_transpose2d(x, random_tensor({3, 2, 3, 3}, 2), {}, ConvTranspose2dOptions().stride(2).output_padding(2)),
+                         doctest::Contains("output_padding (2, 2) must be smaller than stride or dilation"),
+                         std::invalid_argument);
+    CHECK_THROWS_WITH_AS(max_pool2d(random_tensor({1, 1, 1, 1}, 1), 2), doctest::Contains("max_pool2d: a 2x2 window does not fit"),
+                         ShapeError);
+}
