@@ -11,20 +11,28 @@ Generator& default_generator() {
 
 void manual_seed(std::uint64_t seed) { default_generator().seed(seed); }
 
-template <class T> xt::xarray<T> glorot_uniform(std::size_t fan_in, std::size_t fan_out, Generator& gen) {
+template <class T> void fill_weight(xt::xarray<T>& w, Init init, std::size_t fan_in, std::size_t fan_out, Generator& gen) {
+    if (init == Init::he_normal) {
+        std::normal_distribution<double> dist(0.0, std::sqrt(2.0 / static_cast<double>(fan_in)));
+        for (T& v : w)
+            v = static_cast<T>(dist(gen.engine()));
+        return;
+    }
     const double limit = std::sqrt(6.0 / static_cast<double>(fan_in + fan_out));
     std::uniform_real_distribution<double> dist(-limit, limit);
-    xt::xarray<T> w = xt::xarray<T>::from_shape({fan_in, fan_out});
     for (T& v : w)
         v = static_cast<T>(dist(gen.engine()));
+}
+
+template <class T> xt::xarray<T> glorot_uniform(std::size_t fan_in, std::size_t fan_out, Generator& gen) {
+    xt::xarray<T> w = xt::xarray<T>::from_shape({fan_in, fan_out});
+    fill_weight(w, Init::glorot_uniform, fan_in, fan_out, gen);
     return w;
 }
 
 template <class T> xt::xarray<T> he_normal(std::size_t fan_in, std::size_t fan_out, Generator& gen) {
-    std::normal_distribution<double> dist(0.0, std::sqrt(2.0 / static_cast<double>(fan_in)));
     xt::xarray<T> w = xt::xarray<T>::from_shape({fan_in, fan_out});
-    for (T& v : w)
-        v = static_cast<T>(dist(gen.engine()));
+    fill_weight(w, Init::he_normal, fan_in, fan_out, gen);
     return w;
 }
 
@@ -32,5 +40,7 @@ template xt::xarray<float> glorot_uniform(std::size_t, std::size_t, Generator&);
 template xt::xarray<double> glorot_uniform(std::size_t, std::size_t, Generator&);
 template xt::xarray<float> he_normal(std::size_t, std::size_t, Generator&);
 template xt::xarray<double> he_normal(std::size_t, std::size_t, Generator&);
+template void fill_weight(xt::xarray<float>&, Init, std::size_t, std::size_t, Generator&);
+template void fill_weight(xt::xarray<double>&, Init, std::size_t, std::size_t, Generator&);
 
 } // namespace aegrad::nn

@@ -18,4 +18,8 @@ template <class T> xt::xarray<T> he_normal(std::size_t fan_in, std::size_t fan_o
 
 enum class Init { glorot_uniform, he_normal };
 
+/// Fills `w`, of any shape, from `init` with the given fans. A convolution kernel [out, in, kh, kw] has
+/// fan_in = in kh kw and fan_out = out kh kw, as in Keras.
+template <class T> void fill_weight(xt::xarray<T>& w, Init init, std::size_t fan_in, std::size_t fan_out, Generator& gen);
+
 } // namespace aegrad::nn

@@ -1,6 +1,7 @@
 #pragma once
 // Everything in nn/: modules, layers, losses, optimizers, schedules, summaries and files.
 #include "nn/activation.hpp"
+#include "nn/conv.hpp"
 #include "nn/dense.hpp"
 #include "nn/init.hpp"
 #include "nn/losses.hpp"
@@ -8,6 +9,7 @@
 #include "nn/module.hpp"
 #include "nn/noise_layers.hpp"
 #include "nn/optimizer.hpp"
+#include "nn/pooling.hpp"
 #include "nn/safetensors.hpp"
 #include "nn/sequential.hpp"
 #include "nn/shape_layers.hpp"
