@@ -72,7 +72,7 @@ RunResult train_one(bool tied, const GradflowArgs& a, const data::LabelledImages
     ModelSpec spec;
     spec.layers = parse_positive_list(a.layers);
     spec.tied = tied;
-    auto model = spec.build(train.rows * train.cols, a.seed);
+    auto model = spec.build_dense(train.rows * train.cols, a.seed);
     const fs::path dir = fs::path(a.out) / (tied ? "tied" : "untied");
     fs::create_directories(dir);
     RunResult result{tied ? "tied" : "untied", nn::count_parameters(*model), 0, {}};

@@ -1,5 +1,7 @@
 // `aegrad eval`, `aegrad reconstruct` and `aegrad summary`: look at a trained model, or at an
 // architecture before training it.
+#include <cmath>
+
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
@@ -18,9 +20,9 @@ struct LoadArgs {
 };
 
 // The model a file holds, rebuilt from its metadata and loaded.
-std::shared_ptr<models::StackedAutoencoder> load_model(const std::string& path, std::size_t input) {
+std::shared_ptr<nn::Module> load_model(const std::string& path, std::size_t rows, std::size_t cols) {
     const auto spec = ModelSpec::from_metadata(nn::read_safetensors_metadata(path), path);
-    auto model = spec.build(input, 0);
+    auto model = spec.build(rows, cols, 0);
     nn::load_parameters(*model, path);
     return model;
 }
@@ -38,7 +40,7 @@ void add_eval_command(CLI::App& app) {
     add_load_options(cmd, *a);
     cmd->callback([a] {
         const auto test = data::load_mnist(a->data_dir, data::Split::test, a->test_samples);
-        auto model = load_model(a->model_file, test.rows * test.cols);
+        auto model = load_model(a->model_file, test.rows, test.cols);
         fmt::print("test MSE {:.6f} on {} images\n", models::reconstruction_mse_of(*model, test.images), test.size());
     });
 }
@@ -51,7 +53,7 @@ void add_reconstruct_command(CLI::App& app) {
     cmd->add_option("--count", a->count, "How many images")->check(CLI::Range(1, 100))->capture_default_str();
     cmd->callback([a] {
         const auto test = data::load_mnist(a->data_dir, data::Split::test, a->count);
-        auto model = load_model(a->model_file, test.rows * test.cols);
+        auto model = load_model(a->model_file, test.rows, test.cols);
         models::write_reconstructions(a->out, *model, test.images, test.rows, test.cols, a->count);
         fmt::print("wrote {}\n", a->out);
     });
@@ -59,19 +61,24 @@ void add_reconstruct_command(CLI::App& app) {
 
 void add_summary_command(CLI::App& app) {
     auto spec = std::make_shared<ModelSpec>();
-    auto layers = std::make_shared<std::string>("100,30");
+    auto layers = std::make_shared<std::string>();
     auto untied = std::make_shared<bool>(false);
     auto input = std::make_shared<std::size_t>(784);
     auto* cmd = app.add_subcommand("summary", "Print a model's layers, output shapes and parameter counts");
-    cmd->add_option("--layers", *layers, "Encoder layer sizes")->capture_default_str();
+    cmd->add_option("--model", spec->model, "Model family")->check(CLI::IsMember({"dense", "conv"}))->capture_default_str();
+    cmd->add_option("--layers", *layers, "Encoder sizes, the last the coding size (default dense 100,30; conv 16,32,64,30)");
     cmd->add_flag("--untied,!--tied", *untied, "Decoder with its own weights (default: tied)");
-    cmd->add_option("--input", *input, "Input size")->capture_default_str();
+    cmd->add_option("--input", *input, "Input size (conv: a square image of this many pixels)")->capture_default_str();
     cmd->add_option("--activation", spec->activation, "Hidden activation")->capture_default_str();
     cmd->add_option("--output-activation", spec->output_activation, "Output activation")->capture_default_str();
     cmd->callback([=] {
-        spec->layers = parse_positive_list(*layers);
+        if (!layers->empty())
+            spec->layers = parse_positive_list(*layers);
         spec->tied = !*untied;
-        auto model = spec->build(*input, 0);
+        const auto side = static_cast<std::size_t>(std::lround(std::sqrt(double(*input))));
+        if (spec->model == "conv" && side * side != *input)
+            throw std::invalid_argument(fmt::format("--input {}: a conv model needs a square image", *input));
+        auto model = spec->model == "conv" ? spec->build(side, side, 0) : spec->build(1, *input, 0);
         fmt::print("{}", nn::summary(*model, {*input}));
     });
 }

@@ -1,6 +1,9 @@
 #pragma once
 // The architecture a command trains or loads, as flags and as safetensors metadata, so that `eval` and
 // `reconstruct` rebuild exactly the model a file holds.
+//   dense: a stacked autoencoder; `layers` are the encoder sizes, the last the coding size (100,30).
+//   conv:  a ConvAutoencoder; `layers` are the conv+pool stages' channels, then the coding size
+//          (16,32,64,30, Géron's model).
 #include <map>
 #include <memory>
 #include <string>
@@ -12,15 +15,23 @@ namespace aegrad::cli {
 
 struct ModelSpec {
     std::string model = "dense";
-    std::vector<std::size_t> layers{100, 30};
-    bool tied = true;
+    std::vector<std::size_t> layers;  // empty: the family's default
+    bool tied = true;                 // dense only
     std::string activation = "relu";
     std::string output_activation = "none";
+
+    /// The layers, or the family's default when none were given.
+    std::vector<std::size_t> layers_or_default() const;
+    /// "784-100-30 tied" or "1x28x28 conv 16-32-64 -> 30"
+    std::string describe(std::size_t rows, std::size_t cols) const;
 
     std::map<std::string, std::string> to_metadata() const;
     /// Throws std::runtime_error naming the file when the metadata lacks the architecture.
     static ModelSpec from_metadata(const std::map<std::string, std::string>& metadata, const std::string& file);
-    std::shared_ptr<models::StackedAutoencoder> build(std::size_t input, std::uint64_t seed) const;
+    /// The model for rows x cols single-channel images (flat input rows * cols).
+    std::shared_ptr<nn::Module> build(std::size_t rows, std::size_t cols, std::uint64_t seed) const;
+    /// The dense family only (layer-wise pretraining, gradient flow, scarce labels); throws for others.
+    std::shared_ptr<models::StackedAutoencoder> build_dense(std::size_t input, std::uint64_t seed) const;
 };
 
 /// "100,30" -> {100, 30}; throws std::invalid_argument naming `flag` on anything else.

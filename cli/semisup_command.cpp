@@ -46,7 +46,7 @@ void run_semisup(const SemisupArgs& a) {
     const auto train = data::load_mnist(a.data_dir, data::Split::train);
     const auto test = data::load_mnist(a.data_dir, data::Split::test);
     fs::create_directories(a.out);
-    auto autoencoder = spec.build(train.rows * train.cols, a.seed);
+    auto autoencoder = spec.build_dense(train.rows * train.cols, a.seed);
     fmt::print("aegrad semisup: pretraining the {}-{} autoencoder ({}, {} epochs) on all {} training images, "
                "labels unused\n",
                train.rows * train.cols, fmt::join(spec.layers, "-"), a.schedule, a.epochs, train.size());

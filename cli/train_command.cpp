@@ -24,7 +24,7 @@ namespace aegrad::cli {
 namespace {
 struct TrainArgs {
     ModelSpec spec;
-    std::string layers = "100,30", schedule = "joint", optimizer = "adam", out = "aegrad-out";
+    std::string layers, schedule = "joint", optimizer = "adam", out = "aegrad-out";
     std::string data_dir = data::kFashionMnistDir;
     bool untied = false, quiet = false, resume = false;
     int epochs = 20, threads = 1;
@@ -51,10 +51,15 @@ models::OptimizerFactory optimizer_factory(const std::string& name, double lr, d
 }
 
 void run_train(TrainArgs a) {
-    a.spec.layers = parse_positive_list(a.layers);
+    if (!a.layers.empty())
+        a.spec.layers = parse_positive_list(a.layers);
     a.spec.tied = !a.untied;
     // Every flag is checked before the data is read: a typo costs no time.
-    const std::size_t depth = a.spec.layers.size();
+    if (a.spec.model != "dense" && a.schedule != "joint")
+        throw std::invalid_argument(fmt::format("--schedule {}: layer-wise pretraining is for --model dense", a.schedule));
+    if (a.spec.model != "dense" && a.untied)
+        throw std::invalid_argument("--untied: only the dense model has tied weights");
+    const std::size_t depth = a.spec.layers_or_default().size();
     std::vector<int> per_layer;
     for (auto e : parse_positive_list(
              a.pretrain_epochs.empty() ? std::to_string(std::max<std::size_t>(1, a.epochs / (10 * depth))) : a.pretrain_epochs,
@@ -72,12 +77,15 @@ void run_train(TrainArgs a) {
     const auto train = data::load_mnist(a.data_dir, data::Split::train, a.train_samples);
     const auto test = data::load_mnist(a.data_dir, data::Split::test, a.test_samples);
     fs::create_directories(a.out);
-    const std::size_t input = train.rows * train.cols;
-    auto model = a.spec.build(input, a.seed);
+    std::shared_ptr<models::StackedAutoencoder> dense;  // the layer-wise scheduler needs the dense type
+    std::shared_ptr<nn::Module> model;
+    if (a.spec.model == "dense")
+        model = dense = a.spec.build_dense(train.rows * train.cols, a.seed);
+    else
+        model = a.spec.build(train.rows, train.cols, a.seed);
     const std::size_t params = nn::count_parameters(*model);
-    fmt::print("aegrad train: {} {}-{} {}, {} params; {} schedule, {} epochs, batch {}, {} lr {}\n", a.spec.model,
-               input, fmt::join(a.spec.layers, "-"), a.spec.tied ? "tied" : "untied", params, a.schedule, a.epochs, a.batch, a.optimizer,
-               a.lr);
+    fmt::print("aegrad train: {}, {} params; {} schedule, {} epochs, batch {}, {} lr {}\n",
+               a.spec.describe(train.rows, train.cols), params, a.schedule, a.epochs, a.batch, a.optimizer, a.lr);
     fmt::print("  data: {} ({} training, {} test images); {}, {} thread(s)\n", a.data_dir, train.size(),
                test.size(), blas_core_name(), a.threads);
     std::fflush(stdout);
@@ -102,7 +110,7 @@ void run_train(TrainArgs a) {
         // fine-tuning gets the rest at twice the learning rate. Measured on the seed model (docs/): longer
         // pretraining or a lower fine-tuning rate ends worse than joint training; this split matches it.
         const int finetune = std::max(1, a.epochs - pretraining);
-        models::LayerwisePretrainer pretrainer(*model, models::PretrainOptions()
+        models::LayerwisePretrainer pretrainer(*dense, models::PretrainOptions()
                                                            .pretrain_epochs(per_layer)
                                                            .finetune_lr_scale(a.finetune_lr_scale)
                                                            .finetune_epochs(finetune)
@@ -123,9 +131,7 @@ void run_train(TrainArgs a) {
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const double test_mse = models::reconstruction_mse_of(*model, test.images);
-    std::size_t images_seen = 0;
-    for (const auto& e : history.epochs)
-        images_seen += train.size();
+    const std::size_t images_seen = history.epochs.size() * train.size();
     const double samples_per_s = history.total_seconds() > 0 ? images_seen / history.total_seconds() : 0;
 
     const auto file = [&](const char* name) { return (fs::path(a.out) / name).string(); };
@@ -137,7 +143,8 @@ void run_train(TrainArgs a) {
         {"test_mse", test_mse},         {"params", params},
         {"epochs", history.epochs.size()}, {"seconds", seconds},
         {"samples_per_s", samples_per_s}, {"schedule", a.schedule},
-        {"layers", a.spec.layers},      {"tied", a.spec.tied},
+        {"model", a.spec.model},        {"layers", a.spec.layers_or_default()},
+        {"tied", a.spec.tied},
         {"optimizer", a.optimizer},     {"lr", a.lr},
         {"batch", a.batch},             {"seed", a.seed},
         {"train_samples", train.size()}, {"test_samples", test.size()},
@@ -156,8 +163,12 @@ void run_train(TrainArgs a) {
 void add_train_command(CLI::App& app) {
     auto args = std::make_shared<TrainArgs>();
     auto* cmd = app.add_subcommand("train", "Train a stacked autoencoder on an MNIST-format dataset");
-    cmd->add_option("--model", args->spec.model, "Model family")->check(CLI::IsMember({"dense"}))->capture_default_str();
-    cmd->add_option("--layers", args->layers, "Encoder layer sizes, the last is the coding size")->capture_default_str();
+    cmd->add_option("--model", args->spec.model, "dense: stacked autoencoder; conv: convolutional (Géron's by default)")
+        ->check(CLI::IsMember({"dense", "conv"}))
+        ->capture_default_str();
+    cmd->add_option("--layers", args->layers,
+                    "Encoder sizes, the last the coding size (dense: units, default 100,30; conv: channels of each "
+                    "conv+pool stage, default 16,32,64,30)");
     cmd->add_flag("--untied,!--tied", args->untied, "Untied: the decoder gets its own weights (default: tied, reusing the encoder's transposed)");
     cmd->add_option("--activation", args->spec.activation, "Hidden activation")->capture_default_str();
     cmd->add_option("--output-activation", args->spec.output_activation, "Output activation (none, sigmoid, ...)")
