@@ -1,5 +1,8 @@
 #include "autograd/conv.hpp"
 
+#include <algorithm>
+#include <vector>
+
 #include <fmt/format.h>
 
 #include "autograd/gemm.hpp"
@@ -55,6 +58,18 @@ template <class T> void bias_backward(Node<T>& bias, const Node<T>& out, std::si
     sum_per_channel(out.grad.data(), batch, channels, positions, accumulate, bias.grad.data());
 }
 
+// Column matrices larger than this fall out of the caches, and filling then reading them runs at memory
+// speed (4x slower here than from cache): the batch is processed in chunks of samples that fit.
+constexpr std::size_t kColumnBytes = std::size_t(1) << 20;
+
+// Calls fn(first, count) over the batch in chunks whose column matrix ([rows, count positions],
+// `column_elements` per sample) stays within kColumnBytes; at least one sample per chunk.
+template <class Fn> void for_each_chunk(std::size_t batch, std::size_t column_elements, Fn&& fn) {
+    const std::size_t per_chunk = std::max<std::size_t>(1, kColumnBytes / (column_elements * sizeof(float)));
+    for (std::size_t n0 = 0; n0 < batch; n0 += per_chunk)
+        fn(n0, std::min(per_chunk, batch - n0));
+}
+
 } // namespace
 
 template <class T>
@@ -71,37 +86,54 @@ Tensor<T> conv2d(const Tensor<T>& x, const Tensor<T>& weight, const Tensor<T>& b
     g.out_w = conv_output_size(g.width, g.kernel_w, g.stride_w, g.pad_w, g.dilation_w);
     if (g.out_h == 0 || g.out_w == 0)
         throw_shapes("conv2d", "the (dilated) kernel is larger than the padded input:", xs, ws);
-    const std::size_t P = g.positions(), R = g.rows(), cols = N * P;
+    const std::size_t P = g.positions(), R = g.rows();
 
-    // Forward: col = im2col(x) [R, N P]; out_cm = W [Cout, R] col -> [Cout, N P]; out = NCHW(out_cm) + b.
-    auto col = std::make_shared<Array<T>>(Array<T>::from_shape({R, cols}));
-    im2col(x.value().data(), N, g, col->data());
-    Array<T> out_cm = Array<T>::from_shape({Cout, cols});
-    gemm<T>(false, false, Cout, cols, R, T(1), weight.value().data(), R, col->data(), cols, T(0), out_cm.data(), cols);
+    // Forward, per chunk of samples: col = im2col(x) [R, n P]; out_cm = W [Cout, R] col; out = NCHW(out_cm) + b.
+    const T* xv = x.value().data();
+    const T* wv = weight.value().data();
+    const T* bv = bias.defined() ? bias.value().data() : nullptr;
     Array<T> out = Array<T>::from_shape({N, Cout, g.out_h, g.out_w});
-    to_batch_major(out_cm.data(), N, Cout, P, bias.defined() ? bias.value().data() : nullptr, out.data());
+    std::vector<T> col, out_cm;
+    for_each_chunk(N, R * P, [&](std::size_t n0, std::size_t n) {
+        col.resize(R * n * P);
+        out_cm.resize(Cout * n * P);
+        im2col(xv + n0 * g.image_size(), n, g, col.data());
+        gemm<T>(false, false, Cout, n * P, R, T(1), wv, R, col.data(), n * P, T(0), out_cm.data(), n * P);
+        to_batch_major(out_cm.data(), n, Cout, P, bv, out.data() + n0 * Cout * P);
+    });
 
-    // Backward, with g_cm = dOut in [Cout, N P]:
-    //   dW [Cout, R] = g_cm col^T;  dcol [R, N P] = W^T g_cm, dx = col2im(dcol);  db = sum of dOut per channel.
-    return Tensor<T>::from_op(std::move(out), "conv2d", conv_inputs(x, weight, bias),
-                              [g, N, Cout, col](Node<T>& self) {
-        const std::size_t P = g.positions(), R = g.rows(), cols = N * P;
+    // Backward, per chunk, with g_cm = dOut in [Cout, n P] and the columns computed again (cheaper than
+    // keeping a whole batch's, which would not fit in cache):
+    //   dW [Cout, R] += g_cm col^T;  dcol [R, n P] = W^T g_cm, dx = col2im(dcol);  db = sum of dOut per channel.
+    return Tensor<T>::from_op(std::move(out), "conv2d", conv_inputs(x, weight, bias), [g, N, Cout](Node<T>& self) {
+        const std::size_t P = g.positions(), R = g.rows();
         Node<T>& xn = *self.inputs[0];
         Node<T>& wn = *self.inputs[1];
-        Array<T> g_cm = Array<T>::from_shape({Cout, cols});
-        to_channel_major(self.grad.data(), N, Cout, P, g_cm.data());
-        if (wn.requires_grad) {
-            const T beta = grad_buffer_for_write(wn);
-            gemm<T>(false, true, Cout, R, cols, T(1), g_cm.data(), cols, col->data(), cols, beta, wn.grad.data(), R);
-        }
+        const T* wv = wn.get_value().data();
+        T w_beta = wn.requires_grad ? grad_buffer_for_write(wn) : T(0);
+        T* dx = nullptr;
         if (xn.requires_grad) {
-            Array<T> dcol = Array<T>::from_shape({R, cols});
-            gemm<T>(true, false, R, cols, Cout, T(1), wn.get_value().data(), R, g_cm.data(), cols, T(0), dcol.data(),
-                    cols);
             if (grad_buffer_for_write(xn) == T(0))
                 xn.grad.fill(T(0));
-            col2im(dcol.data(), N, g, xn.grad.data());
+            dx = xn.grad.data();
         }
+        std::vector<T> col, g_cm, dcol;
+        for_each_chunk(N, R * P, [&](std::size_t n0, std::size_t n) {
+            g_cm.resize(Cout * n * P);
+            to_channel_major(self.grad.data() + n0 * Cout * P, n, Cout, P, g_cm.data());
+            if (wn.requires_grad) {
+                col.resize(R * n * P);
+                im2col(xn.get_value().data() + n0 * g.image_size(), n, g, col.data());
+                gemm<T>(false, true, Cout, R, n * P, T(1), g_cm.data(), n * P, col.data(), n * P, w_beta,
+                        wn.grad.data(), R);
+                w_beta = T(1);
+            }
+            if (dx) {
+                dcol.resize(R * n * P);
+                gemm<T>(true, false, R, n * P, Cout, T(1), wv, R, g_cm.data(), n * P, T(0), dcol.data(), n * P);
+                col2im(dcol.data(), n, g, dx + n0 * g.image_size());
+            }
+        });
         if (self.inputs.size() == 3)
             bias_backward(*self.inputs[2], self, N, Cout, P);
     });
@@ -120,49 +152,66 @@ Tensor<T> conv_transpose2d(const Tensor<T>& x, const Tensor<T>& weight, const Te
     const auto& xs = x.shape();
     const auto& ws = weight.shape();
     const std::size_t N = xs[0], Cin = xs[1], H = xs[2], W = xs[3], Cout = ws[1];
-    const auto out_size = [](std::size_t in, std::size_t k, std::size_t s, std::size_t p, std::size_t d, std::size_t op) {
+    const auto full_size = [](std::size_t in, std::size_t k, std::size_t s, std::size_t p, std::size_t d, std::size_t op) {
         const long full = static_cast<long>((in - 1) * s + d * (k - 1) + op + 1);
         return full - 2 * static_cast<long>(p);
     };
-    const long Ho = out_size(H, ws[2], o.stride().h, o.padding().h, o.dilation().h, op.h);
-    const long Wo = out_size(W, ws[3], o.stride().w, o.padding().w, o.dilation().w, op.w);
+    const long Ho = full_size(H, ws[2], o.stride().h, o.padding().h, o.dilation().h, op.h);
+    const long Wo = full_size(W, ws[3], o.stride().w, o.padding().w, o.dilation().w, op.w);
     if (H == 0 || W == 0 || Ho <= 0 || Wo <= 0)
         throw_shapes("conv_transpose2d", "the padding crops the whole output:", xs, ws);
     // The convolution this op is the transpose of: from the [Cout, Ho, Wo] output back to the [H, W] input.
     const ConvGeometry g{Cout, static_cast<std::size_t>(Ho), static_cast<std::size_t>(Wo), ws[2], ws[3],
                          o.stride().h, o.stride().w, o.padding().h, o.padding().w, o.dilation().h, o.dilation().w, H, W};
-    const std::size_t P = H * W, R = g.rows(), cols = N * P;
+    const std::size_t P = H * W, R = g.rows(), out_size = Cout * g.height * g.width;
 
-    // Forward: x_cm [Cin, N P]; col = W^T x_cm with W seen as [Cin, R]; out = col2im(col) + b.
-    auto x_cm = std::make_shared<Array<T>>(Array<T>::from_shape({Cin, cols}));
-    to_channel_major(x.value().data(), N, Cin, P, x_cm->data());
-    Array<T> col = Array<T>::from_shape({R, cols});
-    gemm<T>(true, false, R, cols, Cin, T(1), weight.value().data(), R, x_cm->data(), cols, T(0), col.data(), cols);
+    // Forward, per chunk of samples: x_cm [Cin, n P]; col = W^T x_cm with W seen as [Cin, R];
+    // out = col2im(col) + b.
+    const T* xv = x.value().data();
+    const T* wv = weight.value().data();
     Array<T> out = xt::zeros<T>({N, Cout, g.height, g.width});
-    col2im(col.data(), N, g, out.data());
+    std::vector<T> x_cm, col;
+    for_each_chunk(N, R * P, [&](std::size_t n0, std::size_t n) {
+        x_cm.resize(Cin * n * P);
+        col.resize(R * n * P);
+        to_channel_major(xv + n0 * Cin * P, n, Cin, P, x_cm.data());
+        gemm<T>(true, false, R, n * P, Cin, T(1), wv, R, x_cm.data(), n * P, T(0), col.data(), n * P);
+        col2im(col.data(), n, g, out.data() + n0 * out_size);
+    });
     if (bias.defined())
         add_bias(out.data(), N, Cout, g.height * g.width, bias.value().data());
 
-    // Backward: dcol = im2col(dOut) [R, N P];  dx_cm = W dcol -> dx;  dW [Cin, R] = x_cm dcol^T;  db as conv2d.
+    // Backward, per chunk: dcol = im2col(dOut) [R, n P];  dx_cm = W dcol -> dx;  dW [Cin, R] += x_cm dcol^T;
+    // db as conv2d.
     return Tensor<T>::from_op(std::move(out), "conv_transpose2d", conv_inputs(x, weight, bias),
-                              [g, N, Cin, x_cm](Node<T>& self) {
-        const std::size_t P = g.positions(), R = g.rows(), cols = N * P;
+                              [g, N, Cin](Node<T>& self) {
+        const std::size_t P = g.positions(), R = g.rows(), out_size = g.image_size();
         Node<T>& xn = *self.inputs[0];
         Node<T>& wn = *self.inputs[1];
-        Array<T> dcol = Array<T>::from_shape({R, cols});
-        im2col(self.grad.data(), N, g, dcol.data());
-        if (wn.requires_grad) {
-            const T beta = grad_buffer_for_write(wn);
-            gemm<T>(false, true, Cin, R, cols, T(1), x_cm->data(), cols, dcol.data(), cols, beta, wn.grad.data(), R);
-        }
-        if (xn.requires_grad) {
-            Array<T> dx_cm = Array<T>::from_shape({Cin, cols});
-            gemm<T>(false, false, Cin, cols, R, T(1), wn.get_value().data(), R, dcol.data(), cols, T(0), dx_cm.data(),
-                    cols);
-            Array<T> dx = Array<T>::from_shape(xn.shape);
-            to_batch_major(dx_cm.data(), N, Cin, P, static_cast<const T*>(nullptr), dx.data());
+        const T* wv = wn.get_value().data();
+        T w_beta = wn.requires_grad ? grad_buffer_for_write(wn) : T(0);
+        Array<T> dx;
+        if (xn.requires_grad)
+            dx = Array<T>::from_shape(xn.shape);
+        std::vector<T> dcol, x_cm, dx_cm;
+        for_each_chunk(N, R * P, [&](std::size_t n0, std::size_t n) {
+            dcol.resize(R * n * P);
+            im2col(self.grad.data() + n0 * out_size, n, g, dcol.data());
+            if (wn.requires_grad) {
+                x_cm.resize(Cin * n * P);
+                to_channel_major(xn.get_value().data() + n0 * Cin * P, n, Cin, P, x_cm.data());
+                gemm<T>(false, true, Cin, R, n * P, T(1), x_cm.data(), n * P, dcol.data(), n * P, w_beta,
+                        wn.grad.data(), R);
+                w_beta = T(1);
+            }
+            if (xn.requires_grad) {
+                dx_cm.resize(Cin * n * P);
+                gemm<T>(false, false, Cin, n * P, R, T(1), wv, R, dcol.data(), n * P, T(0), dx_cm.data(), n * P);
+                to_batch_major(dx_cm.data(), n, Cin, P, static_cast<const T*>(nullptr), dx.data() + n0 * Cin * P);
+            }
+        });
+        if (xn.requires_grad)
             accumulate_grad(xn, std::move(dx));
-        }
         if (self.inputs.size() == 3)
             bias_backward(*self.inputs[2], self, N, g.channels, g.height * g.width);
     });

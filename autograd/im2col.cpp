@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <numeric>
+#include <vector>
 
 #include "autograd/parallel.hpp"
 
@@ -29,7 +30,7 @@ inline std::size_t input_index(std::size_t o, std::size_t stride, long offset) {
     return static_cast<std::size_t>(static_cast<long>(o * stride) + offset);
 }
 
-// Images are many small tasks (one per row and sample); a chunk of a few hundred keeps wake-ups rare.
+// Copies of whole planes are small tasks; a chunk of dozens keeps wake-ups rare.
 constexpr std::size_t kGrain = 64;
 
 } // namespace
@@ -42,60 +43,182 @@ std::size_t conv_output_size(std::size_t size, std::size_t kernel, std::size_t s
     return (size + 2 * pad - span) / stride + 1;
 }
 
-template <class T> void im2col(const T* images, std::size_t batch, const ConvGeometry& g, T* col) {
-    const std::size_t P = g.positions(), plane = g.height * g.width, cols = batch * P;
-    // Task t = (row, n): fills the P entries of one row that belong to sample n.
-    parallel_for(g.rows() * batch, [&](std::size_t t0, std::size_t t1) {
-        for (std::size_t t = t0; t < t1; ++t) {
-            const std::size_t row = t / batch, n = t % batch;
-            const std::size_t c = row / (g.kernel_h * g.kernel_w), i = row / g.kernel_w % g.kernel_h, j = row % g.kernel_w;
+namespace {
+
+// Where kernel tap (i, j) reads: the offsets of its input index and the output positions that stay inside
+// the image. The same for every sample and channel, so computed once per call.
+struct Tap {
+    long off_h, off_w;
+    ValidRange rows, cols;
+};
+
+std::vector<Tap> kernel_taps(const ConvGeometry& g) {
+    std::vector<Tap> taps;
+    taps.reserve(g.kernel_h * g.kernel_w);
+    for (std::size_t i = 0; i < g.kernel_h; ++i)
+        for (std::size_t j = 0; j < g.kernel_w; ++j) {
             const long off_h = static_cast<long>(i * g.dilation_h) - static_cast<long>(g.pad_h);
             const long off_w = static_cast<long>(j * g.dilation_w) - static_cast<long>(g.pad_w);
-            const auto rh = valid_range(off_h, g.height, g.stride_h, g.out_h);
-            const auto rw = valid_range(off_w, g.width, g.stride_w, g.out_w);
-            const T* src = images + (n * g.channels + c) * plane;
-            T* dst = col + row * cols + n * P;
-            std::fill(dst, dst + rh.lo * g.out_w, T(0));
-            for (std::size_t oh = rh.lo; oh < rh.hi; ++oh) {
-                T* d = dst + oh * g.out_w;
-                const T* s = src + input_index(oh, g.stride_h, off_h) * g.width;  // the input row read
-                std::fill(d, d + rw.lo, T(0));
-                if (g.stride_w == 1 && rw.lo < rw.hi)
-                    std::copy(s + input_index(rw.lo, 1, off_w), s + input_index(rw.hi, 1, off_w), d + rw.lo);
-                else
-                    for (std::size_t ow = rw.lo; ow < rw.hi; ++ow)
-                        d[ow] = s[input_index(ow, g.stride_w, off_w)];
-                std::fill(d + rw.hi, d + g.out_w, T(0));
-            }
-            std::fill(dst + rh.hi * g.out_w, dst + P, T(0));
+            taps.push_back({off_h, off_w, valid_range(off_h, g.height, g.stride_h, g.out_h),
+                            valid_range(off_w, g.width, g.stride_w, g.out_w)});
         }
-    }, kGrain);
+    return taps;
 }
 
-template <class T> void col2im(const T* col, std::size_t batch, const ConvGeometry& g, T* images) {
-    const std::size_t P = g.positions(), plane = g.height * g.width, cols = batch * P;
-    const std::size_t kk = g.kernel_h * g.kernel_w;
-    // Task t = (n, c): the only task writing image plane (n, c), so tasks never race.
+// Stride 1 and output as large as the input ("same" padding): output position k reads input k + shift
+// for a tap, so with the batch laid out channel-major ([C, N H W]) a whole row of the column matrix is
+// one contiguous copy of N H W elements. Afterwards the entries that read across an edge (into the
+// neighbouring row or sample) are set to zero. Tiny planes (3x3) then cost no more per element than
+// large ones.
+bool shifts_whole_planes(const ConvGeometry& g) {
+    return g.stride_h == 1 && g.stride_w == 1 && g.out_w == g.width && g.out_h == g.height;
+}
+
+// Zeroes the entries of one tap's column row (all samples) that read outside their own image: whole
+// rows at the top or bottom of each plane, and the columns that wrap at the left or right edge. Plain
+// loops: the runs are a few elements long, too short for memset calls to pay.
+template <class T> void zero_outside_reads(T* row, const Tap& tap, const ConvGeometry& g, std::size_t batch) {
+    const std::size_t W = g.width, P = g.positions(), top = tap.rows.lo * W, bottom = tap.rows.hi * W;
+    for (std::size_t n = 0; n < batch; ++n) {
+        T* plane = row + n * P;
+        for (std::size_t k = 0; k < top; ++k)
+            plane[k] = T(0);
+        for (std::size_t k = bottom; k < P; ++k)
+            plane[k] = T(0);
+    }
+    const std::size_t rows = batch * g.height;
+    for (std::size_t ow = 0; ow < W; ++ow) {
+        if (ow >= tap.cols.lo && ow < tap.cols.hi)
+            continue;
+        T* p = row + ow;
+        for (std::size_t r = 0; r < rows; ++r)
+            p[r * W] = T(0);
+    }
+}
+
+// The range [a, b) of a row of `total` entries whose shifted source index stays inside the row.
+std::pair<long, long> shifted_range(long shift, long total) {
+    const long a = std::max(0L, -shift), b = std::min(total, total - shift);
+    return {a, std::max(a, b)};
+}
+
+template <class T> void im2col_shifted(const T* images, std::size_t batch, const ConvGeometry& g, T* col,
+                                       const std::vector<Tap>& taps) {
+    const std::size_t total = batch * g.positions(), kk = taps.size();
+    std::vector<T> cm(g.channels * total);
+    to_channel_major(images, batch, g.channels, g.positions(), cm.data());
+    parallel_for(g.rows(), [&](std::size_t r0, std::size_t r1) {
+        for (std::size_t row = r0; row < r1; ++row) {
+            const Tap& tap = taps[row % kk];
+            const long shift = tap.off_h * long(g.width) + tap.off_w;
+            const auto [a, b] = shifted_range(shift, long(total));
+            const T* src = cm.data() + (row / kk) * total;
+            T* dst = col + row * total;
+            std::fill(dst, dst + a, T(0));
+            std::copy(src + a + shift, src + b + shift, dst + a);
+            std::fill(dst + b, dst + total, T(0));
+            zero_outside_reads(dst, tap, g, batch);
+        }
+    }, 1);
+}
+
+template <class T> void col2im_shifted(T* col, std::size_t batch, const ConvGeometry& g, T* images,
+                                       const std::vector<Tap>& taps) {
+    const std::size_t total = batch * g.positions(), kk = taps.size();
+    std::vector<T> cm(g.channels * total, T(0));
+    parallel_for(g.channels, [&](std::size_t c0, std::size_t c1) {
+        for (std::size_t c = c0; c < c1; ++c)
+            for (std::size_t t = 0; t < kk; ++t) {
+                const Tap& tap = taps[t];
+                const long shift = tap.off_h * long(g.width) + tap.off_w;
+                const auto [a, b] = shifted_range(shift, long(total));
+                T* __restrict s = col + (c * kk + t) * total;
+                zero_outside_reads(s, tap, g, batch);
+                T* __restrict d = cm.data() + c * total + shift;
+                for (long k = a; k < b; ++k)
+                    d[k] += s[k];
+            }
+    });
+    // images[n, c] += cm[c, n]
+    parallel_for(batch * g.channels, [&](std::size_t t0, std::size_t t1) {
+        for (std::size_t t = t0; t < t1; ++t) {
+            const std::size_t n = t / g.channels, c = t % g.channels, P = g.positions();
+            T* __restrict d = images + t * P;
+            const T* __restrict s = cm.data() + (c * batch + n) * P;
+            for (std::size_t p = 0; p < P; ++p)
+                d[p] += s[p];
+        }
+    }, 64);
+}
+
+} // namespace
+
+template <class T> void im2col(const T* images, std::size_t batch, const ConvGeometry& g, T* col) {
+    const std::size_t P = g.positions(), plane = g.height * g.width, cols = batch * P, kk = g.kernel_h * g.kernel_w;
+    const std::vector<Tap> taps = kernel_taps(g);
+    if (shifts_whole_planes(g))
+        return im2col_shifted(images, batch, g, col, taps);
+    // One task per row (c, i, j) of the column matrix, covering every sample.
+    parallel_for(g.rows(), [&](std::size_t r0, std::size_t r1) {
+        for (std::size_t row = r0; row < r1; ++row) {
+            const Tap& tap = taps[row % kk];
+            const std::size_t c = row / kk, lo = tap.cols.lo, width = tap.cols.hi - tap.cols.lo;
+            for (std::size_t n = 0; n < batch; ++n) {
+                const T* src = images + (n * g.channels + c) * plane;
+                T* __restrict dst = col + row * cols + n * P;
+                std::fill(dst, dst + tap.rows.lo * g.out_w, T(0));
+                for (std::size_t oh = tap.rows.lo; oh < tap.rows.hi; ++oh) {
+                    T* __restrict d = dst + oh * g.out_w;
+                    // The first input element read in this output row.
+                    const T* __restrict s = src + input_index(oh, g.stride_h, tap.off_h) * g.width +
+                                            (width ? input_index(lo, g.stride_w, tap.off_w) : 0);
+                    for (std::size_t ow = 0; ow < lo; ++ow)
+                        d[ow] = T(0);
+                    if (g.stride_w == 1)
+                        for (std::size_t k = 0; k < width; ++k)
+                            d[lo + k] = s[k];
+                    else
+                        for (std::size_t k = 0; k < width; ++k)
+                            d[lo + k] = s[k * g.stride_w];
+                    for (std::size_t ow = lo + width; ow < g.out_w; ++ow)
+                        d[ow] = T(0);
+                }
+                std::fill(dst + tap.rows.hi * g.out_w, dst + P, T(0));
+            }
+        }
+    }, 1);
+}
+
+template <class T> void col2im(T* col, std::size_t batch, const ConvGeometry& g, T* images) {
+    const std::size_t P = g.positions(), plane = g.height * g.width, cols = batch * P, kk = g.kernel_h * g.kernel_w;
+    const std::vector<Tap> taps = kernel_taps(g);
+    if (shifts_whole_planes(g))
+        return col2im_shifted(col, batch, g, images, taps);
+    // One task per image plane (n, c): the only task writing it, so tasks never race.
     parallel_for(batch * g.channels, [&](std::size_t t0, std::size_t t1) {
         for (std::size_t t = t0; t < t1; ++t) {
             const std::size_t n = t / g.channels, c = t % g.channels;
             T* dst = images + t * plane;
-            for (std::size_t i = 0; i < g.kernel_h; ++i)
-                for (std::size_t j = 0; j < g.kernel_w; ++j) {
-                    const long off_h = static_cast<long>(i * g.dilation_h) - static_cast<long>(g.pad_h);
-                    const long off_w = static_cast<long>(j * g.dilation_w) - static_cast<long>(g.pad_w);
-                    const auto rh = valid_range(off_h, g.height, g.stride_h, g.out_h);
-                    const auto rw = valid_range(off_w, g.width, g.stride_w, g.out_w);
-                    const T* src = col + (c * kk + i * g.kernel_w + j) * cols + n * P;
-                    for (std::size_t oh = rh.lo; oh < rh.hi; ++oh) {
-                        const T* s = src + oh * g.out_w;
-                        T* d = dst + input_index(oh, g.stride_h, off_h) * g.width;
-                        for (std::size_t ow = rw.lo; ow < rw.hi; ++ow)
-                            d[input_index(ow, g.stride_w, off_w)] += s[ow];
-                    }
+            for (std::size_t tap_index = 0; tap_index < kk; ++tap_index) {
+                const Tap& tap = taps[tap_index];
+                const std::size_t lo = tap.cols.lo, width = tap.cols.hi - tap.cols.lo;
+                if (width == 0)
+                    continue;
+                T* src = col + (c * kk + tap_index) * cols + n * P;
+                for (std::size_t oh = tap.rows.lo; oh < tap.rows.hi; ++oh) {
+                    const T* __restrict s = src + oh * g.out_w + lo;
+                    T* __restrict d = dst + input_index(oh, g.stride_h, tap.off_h) * g.width +
+                                      input_index(lo, g.stride_w, tap.off_w);
+                    if (g.stride_w == 1)
+                        for (std::size_t k = 0; k < width; ++k)
+                            d[k] += s[k];
+                    else
+                        for (std::size_t k = 0; k < width; ++k)
+                            d[k * g.stride_w] += s[k];
                 }
+            }
         }
-    }, kGrain / 8);
+    }, 8);
 }
 
 template <class T>
@@ -129,20 +252,28 @@ void to_batch_major(const T* in, std::size_t batch, std::size_t channels, std::s
 template <class T>
 void sum_per_channel(const T* in, std::size_t batch, std::size_t channels, std::size_t positions, bool accumulate,
                      T* out) {
-    // Serial over n so the per-channel sums never race; channels are few.
-    for (std::size_t c = 0; c < channels; ++c) {
-        T total = accumulate ? out[c] : T(0);
-        for (std::size_t n = 0; n < batch; ++n) {
-            const T* s = in + (n * channels + c) * positions;
-            total = std::accumulate(s, s + positions, total);
+    // Eight partial sums per channel let the compiler vectorise (a single running sum fixes the order).
+    parallel_for(channels, [&](std::size_t c0, std::size_t c1) {
+        for (std::size_t c = c0; c < c1; ++c) {
+            T partial[8] = {};
+            for (std::size_t n = 0; n < batch; ++n) {
+                const T* s = in + (n * channels + c) * positions;
+                std::size_t p = 0;
+                for (; p + 8 <= positions; p += 8)
+                    for (std::size_t k = 0; k < 8; ++k)
+                        partial[k] += s[p + k];
+                for (; p < positions; ++p)
+                    partial[p % 8] += s[p];
+            }
+            const T total = std::accumulate(partial, partial + 8, T(0));
+            out[c] = accumulate ? out[c] + total : total;
         }
-        out[c] = total;
-    }
+    });
 }
 
 #define AEGRAD_INSTANTIATE(T)                                                                                  \
     template void im2col<T>(const T*, std::size_t, const ConvGeometry&, T*);                                   \
-    template void col2im<T>(const T*, std::size_t, const ConvGeometry&, T*);                                   \
+    template void col2im<T>(T*, std::size_t, const ConvGeometry&, T*);                                   \
     template void to_channel_major<T>(const T*, std::size_t, std::size_t, std::size_t, T*);                    \
     template void to_batch_major<T>(const T*, std::size_t, std::size_t, std::size_t, const T*, T*);            \
     template void sum_per_channel<T>(const T*, std::size_t, std::size_t, std::size_t, bool, T*);

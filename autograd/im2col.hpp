@@ -30,8 +30,9 @@ std::size_t conv_output_size(std::size_t size, std::size_t kernel, std::size_t s
 template <class T> void im2col(const T* images, std::size_t batch, const ConvGeometry& g, T* col);
 
 /// The adjoint of im2col: adds every column entry into the image element it was read from. `images` is
-/// not cleared first.
-template <class T> void col2im(const T* col, std::size_t batch, const ConvGeometry& g, T* images);
+/// not cleared first. Entries of `col` that fall in the padding may be overwritten with zeros (it lets
+/// stride-1 convolutions add whole planes at once).
+template <class T> void col2im(T* col, std::size_t batch, const ConvGeometry& g, T* images);
 
 /// [N, C, P] -> [C, N * P], and back; `bias` (length C, or null) is added on the way back.
 template <class T>

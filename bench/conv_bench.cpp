@@ -1,0 +1,66 @@
+// Training throughput of the default ConvAutoencoder (Géron's model): images per second of whole training
+// steps (forward, MSE, backward, Adam) on one batch of Fashion-MNIST, medians of several timed runs.
+//   bench_conv [--threads N] [--batch B] [--steps S] [--runs R] [--data DIR]
+// Prints a human line, then one JSON line for bench/side_by_side.py.
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "autograd/aegrad.hpp"
+#include "data/mnist.hpp"
+#include "models/conv_autoencoder.hpp"
+#include "nn/losses.hpp"
+#include "nn/optimizer.hpp"
+
+using namespace aegrad;
+using Clock = std::chrono::steady_clock;
+
+int main(int argc, char** argv) {
+    const std::string core = ensure_fast_blas_core(argc, argv);
+    int threads = 1, steps = 20, runs = 5;
+    std::size_t batch = 256;
+    std::string data_dir = data::kFashionMnistDir;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        const std::string flag = argv[i];
+        if (flag == "--threads") threads = std::atoi(argv[i + 1]);
+        else if (flag == "--batch") batch = std::strtoul(argv[i + 1], nullptr, 10);
+        else if (flag == "--steps") steps = std::atoi(argv[i + 1]);
+        else if (flag == "--runs") runs = std::atoi(argv[i + 1]);
+        else if (flag == "--data") data_dir = argv[i + 1];
+        else { fmt::print(stderr, "unknown flag {}\n", flag); return 2; }
+    }
+    set_num_threads(threads);
+    const auto train = data::load_mnist(data_dir, data::Split::train, batch);
+    Tensor<float> x(train.images);
+    Generator gen(42);
+    models::ConvAutoencoder model({}, gen);
+    nn::Adam adam(model.parameters(), nn::AdamOptions().lr(1e-3));
+    const auto step = [&] {
+        adam.zero_grad();
+        auto loss = mse_loss(model(x), x);
+        loss.backward();
+        adam.step();
+    };
+    for (int i = 0; i < 3; ++i)
+        step();
+    std::vector<double> rates;
+    for (int r = 0; r < runs; ++r) {
+        const auto start = Clock::now();
+        for (int i = 0; i < steps; ++i)
+            step();
+        rates.push_back(steps * double(batch) / std::chrono::duration<double>(Clock::now() - start).count());
+    }
+    std::vector<double> sorted = rates;
+    std::sort(sorted.begin(), sorted.end());
+    const double median = sorted[sorted.size() / 2];
+    fmt::print("aegrad ConvAutoencoder training: {:.0f} images/s (median of {} runs of {} steps, batch {}, {} thread(s); {})\n",
+               median, runs, steps, batch, threads, core);
+    fmt::print("{{\"images_per_s\": {:.1f}, \"runs\": [{:.1f}], \"threads\": {}, \"batch\": {}, \"blas_core\": \"{}\"}}\n",
+               median, fmt::join(rates, ", "), threads, batch, blas_core_name());
+    return 0;
+}

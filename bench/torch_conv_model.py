@@ -1,0 +1,114 @@
+#!/usr/bin/env python3
+"""PyTorch's side of the conv autoencoder comparison: Géron's Fashion-MNIST model, configured as aegrad's
+default (Glorot-uniform kernels, zero biases, ReLU, linear output, Adam 1e-3, MSE).
+
+Two modes, each printing one JSON line:
+    torch_conv_model.py --throughput --threads 1 --batch 256 --steps 20 --runs 5
+        training images/s: `runs` timings of `steps` steps each (after 3 warm-up steps); the median and all runs
+    torch_conv_model.py --epochs 10 --batch 256 --threads 1
+        test MSE after training on the whole training set, and seconds per epoch
+"""
+import argparse
+import gzip
+import json
+import os
+import statistics
+import time
+
+import numpy as np
+import torch
+
+
+def read_idx(path):
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rb") as f:
+        data = f.read()
+    ndim = data[3]
+    dims = [int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim)]
+    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
+
+
+def load(data_dir, prefix):
+    for name in (f"{prefix}-images-idx3-ubyte", f"{prefix}-images-idx3-ubyte.gz"):
+        path = os.path.join(data_dir, name)
+        if os.path.exists(path):
+            images = read_idx(path)
+            return torch.from_numpy(images.reshape(len(images), 1, 28, 28).astype(np.float32) / 255.0)
+    raise SystemExit(f"{data_dir}: no {prefix} images")
+
+
+def keras_init(module):
+    if isinstance(module, (torch.nn.Conv2d, torch.nn.ConvTranspose2d, torch.nn.Linear)):
+        torch.nn.init.xavier_uniform_(module.weight)
+        torch.nn.init.zeros_(module.bias)
+
+
+def geron_conv_autoencoder():
+    relu = torch.nn.ReLU
+    model = torch.nn.Sequential(
+        torch.nn.Conv2d(1, 16, 3, padding=1), relu(), torch.nn.MaxPool2d(2),
+        torch.nn.Conv2d(16, 32, 3, padding=1), relu(), torch.nn.MaxPool2d(2),
+        torch.nn.Conv2d(32, 64, 3, padding=1), relu(), torch.nn.MaxPool2d(2),
+        torch.nn.Conv2d(64, 30, 3, padding=1), relu(), torch.nn.AdaptiveAvgPool2d(1), torch.nn.Flatten(),
+        torch.nn.Linear(30, 3 * 3 * 16), torch.nn.Unflatten(1, (16, 3, 3)),
+        torch.nn.ConvTranspose2d(16, 32, 3, stride=2), relu(),
+        torch.nn.ConvTranspose2d(32, 16, 3, stride=2, padding=1, output_padding=1), relu(),
+        torch.nn.ConvTranspose2d(16, 1, 3, stride=2, padding=1, output_padding=1))
+    model.apply(keras_init)
+    return model
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
+    ap.add_argument("--epochs", type=int, default=10)
+    ap.add_argument("--batch", type=int, default=256)
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument("--throughput", action="store_true")
+    ap.add_argument("--steps", type=int, default=20)
+    ap.add_argument("--runs", type=int, default=5)
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    train = load(args.data, "train")
+    model = geron_conv_autoencoder()
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    loss_fn = torch.nn.MSELoss()
+
+    def step(x):
+        opt.zero_grad()
+        loss = loss_fn(model(x), x)
+        loss.backward()
+        opt.step()
+        return loss
+
+    out = {"threads": args.threads, "batch": args.batch, "torch": torch.__version__,
+           "blas_core": os.environ.get("OPENBLAS_CORETYPE", "(detected)")}
+    if args.throughput:
+        x = train[: args.batch].contiguous()
+        for _ in range(3):
+            step(x)
+        rates = []
+        for _ in range(args.runs):
+            start = time.perf_counter()
+            for _ in range(args.steps):
+                step(x)
+            rates.append(args.steps * args.batch / (time.perf_counter() - start))
+        out.update({"images_per_s": statistics.median(rates), "runs": rates})
+    else:
+        test = load(args.data, "t10k")
+        epoch_seconds = []
+        for _ in range(args.epochs):
+            start = time.perf_counter()
+            for idx in torch.randperm(len(train)).split(args.batch):
+                step(train[idx])
+            epoch_seconds.append(time.perf_counter() - start)
+        with torch.no_grad():
+            test_mse = statistics.fmean(loss_fn(model(b), b).item() for b in test.split(1000))
+        out.update({"test_mse": test_mse, "epochs": args.epochs, "epoch_seconds_median": statistics.median(epoch_seconds)})
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
