@@ -38,37 +38,112 @@ template <class T> std::vector<Tensor<T>> conv_inputs(const Tensor<T>& x, const 
     return b.defined() ? std::vector<Tensor<T>>{x, w, b} : std::vector<Tensor<T>>{x, w};
 }
 
-// Adds bias[c] to every element of channel c of a [N, C, P] array.
-template <class T> void add_bias(T* out, std::size_t batch, std::size_t channels, std::size_t positions, const T* bias) {
+// Adds bias[c] (when given) to every element of channel c of a [N, C, P] array, then max(0, .) when `relu`.
+template <class T>
+void add_bias(T* out, std::size_t batch, std::size_t channels, std::size_t positions, const T* bias, bool relu) {
+    if (!bias && !relu)
+        return;
     parallel_for(batch * channels, [&](std::size_t t0, std::size_t t1) {
         for (std::size_t t = t0; t < t1; ++t) {
-            const T b = bias[t % channels];
-            for (T *p = out + t * positions, *end = p + positions; p != end; ++p)
-                *p += b;
+            const T b = bias ? bias[t % channels] : T(0);
+            T* p = out + t * positions;
+            if (relu)
+                for (std::size_t i = 0; i < positions; ++i)
+                    p[i] = std::max(p[i] + b, T(0));
+            else
+                for (std::size_t i = 0; i < positions; ++i)
+                    p[i] += b;
         }
     }, 64);
 }
 
-// The bias gradient: the output gradient summed over samples and positions.
-template <class T> void bias_backward(Node<T>& bias, const Node<T>& out, std::size_t batch, std::size_t channels,
+// The gradient reaching the convolution itself: the output's, or with a fused ReLU the output's where
+// the output is positive (written to `gated`).
+template <class T> const T* gradient_before_relu(const Node<T>& self, bool relu, xt::xarray<T>& gated) {
+    if (!relu)
+        return self.grad.data();
+    gated = xt::xarray<T>::from_shape(self.shape);
+    const T* g = self.grad.data();
+    const T* y = self.value.data();
+    T* out = gated.data();
+    parallel_for(gated.size(), [&](std::size_t i0, std::size_t i1) {
+        for (std::size_t i = i0; i < i1; ++i)
+            out[i] = y[i] > T(0) ? g[i] : T(0);
+    }, 4096);
+    return out;
+}
+
+// The bias gradient: the gradient summed over samples and positions.
+template <class T> void bias_backward(Node<T>& bias, const T* grad, std::size_t batch, std::size_t channels,
                                       std::size_t positions) {
     if (!bias.requires_grad)
         return;
     const bool accumulate = grad_buffer_for_write(bias) != T(0);
-    sum_per_channel(out.grad.data(), batch, channels, positions, accumulate, bias.grad.data());
+    sum_per_channel(grad, batch, channels, positions, accumulate, bias.grad.data());
 }
 
 // Column matrices larger than this fall out of the caches, and filling then reading them runs at memory
 // speed (4x slower here than from cache): the batch is processed in chunks of samples that fit.
 constexpr std::size_t kColumnBytes = std::size_t(1) << 20;
 
-// Calls fn(first, count) over the batch in chunks whose column matrix ([rows, count positions],
-// `column_elements` per sample) stays within kColumnBytes; at least one sample per chunk.
+// Splits the batch into one contiguous share per thread and walks each share in chunks whose column
+// matrix ([rows, count positions], `column_elements` per sample) stays within kColumnBytes:
+// fn(share, first, count). Shares run in parallel and each chunk's work runs on its own thread, so the
+// threads never wait on each other inside a layer (DESIGN.md: threads over samples, BLAS single-threaded).
 template <class Fn> void for_each_chunk(std::size_t batch, std::size_t column_elements, Fn&& fn) {
     const std::size_t per_chunk = std::max<std::size_t>(1, kColumnBytes / (column_elements * sizeof(float)));
-    for (std::size_t n0 = 0; n0 < batch; n0 += per_chunk)
-        fn(n0, std::min(per_chunk, batch - n0));
+    const std::size_t shares = std::min<std::size_t>(static_cast<std::size_t>(num_threads()), batch);
+    parallel_for(shares, [&](std::size_t s0, std::size_t s1) {
+        for (std::size_t s = s0; s < s1; ++s) {
+            const std::size_t begin = batch * s / shares, end = batch * (s + 1) / shares;
+            for (std::size_t n0 = begin; n0 < end; n0 += per_chunk)
+                fn(s, n0, std::min(per_chunk, end - n0));
+        }
+    });
 }
+
+// Per-thread scratch buffers, kept between calls so a training loop does not allocate them each step.
+template <class T> std::vector<T>& scratch(int slot, std::size_t size) {
+    thread_local std::vector<T> buffers[3];
+    buffers[slot].resize(size);
+    return buffers[slot];
+}
+
+// A weight gradient summed over the shares of for_each_chunk: share 0 writes the node's gradient
+// buffer, the others their own, added in at the end.
+template <class T> class SharedWeightGrad {
+public:
+    SharedWeightGrad(Node<T>& w, std::size_t batch)
+        : node_(w), partial_(std::max<std::size_t>(1, std::min<std::size_t>(num_threads(), batch))) {
+        if (w.requires_grad)
+            first_beta_ = grad_buffer_for_write(w);
+        for (std::size_t s = 1; s < partial_.size(); ++s)
+            partial_[s].assign(w.grad.size(), T(0));
+    }
+    bool wanted() const { return node_.requires_grad; }
+    // Where share s accumulates, and the beta for its next gemm.
+    T* target(std::size_t s) { return s == 0 ? node_.grad.data() : partial_[s].data(); }
+    T beta(std::size_t s) {
+        if (s != 0)
+            return T(1);
+        const T b = first_beta_;
+        first_beta_ = T(1);
+        return b;
+    }
+    void finish() {
+        if (!node_.requires_grad)
+            return;
+        T* g = node_.grad.data();
+        for (std::size_t s = 1; s < partial_.size(); ++s)
+            for (std::size_t i = 0; i < partial_[s].size(); ++i)
+                g[i] += partial_[s][i];
+    }
+
+private:
+    Node<T>& node_;
+    std::vector<std::vector<T>> partial_;
+    T first_beta_ = T(0);
+};
 
 } // namespace
 
@@ -92,50 +167,52 @@ Tensor<T> conv2d(const Tensor<T>& x, const Tensor<T>& weight, const Tensor<T>& b
     const T* xv = x.value().data();
     const T* wv = weight.value().data();
     const T* bv = bias.defined() ? bias.value().data() : nullptr;
+    const bool relu = o.relu();
     Array<T> out = Array<T>::from_shape({N, Cout, g.out_h, g.out_w});
-    std::vector<T> col, out_cm;
-    for_each_chunk(N, R * P, [&](std::size_t n0, std::size_t n) {
-        col.resize(R * n * P);
-        out_cm.resize(Cout * n * P);
+    for_each_chunk(N, R * P, [&](std::size_t, std::size_t n0, std::size_t n) {
+        auto& col = scratch<T>(0, R * n * P);
+        auto& out_cm = scratch<T>(1, Cout * n * P);
         im2col(xv + n0 * g.image_size(), n, g, col.data());
         gemm<T>(false, false, Cout, n * P, R, T(1), wv, R, col.data(), n * P, T(0), out_cm.data(), n * P);
-        to_batch_major(out_cm.data(), n, Cout, P, bv, out.data() + n0 * Cout * P);
+        to_batch_major(out_cm.data(), n, Cout, P, bv, out.data() + n0 * Cout * P, relu);
     });
 
     // Backward, per chunk, with g_cm = dOut in [Cout, n P] and the columns computed again (cheaper than
     // keeping a whole batch's, which would not fit in cache):
     //   dW [Cout, R] += g_cm col^T;  dcol [R, n P] = W^T g_cm, dx = col2im(dcol);  db = sum of dOut per channel.
-    return Tensor<T>::from_op(std::move(out), "conv2d", conv_inputs(x, weight, bias), [g, N, Cout](Node<T>& self) {
+    return Tensor<T>::from_op(std::move(out), o.relu() ? "conv2d+relu" : "conv2d", conv_inputs(x, weight, bias),
+                              [g, N, Cout, relu](Node<T>& self) {
         const std::size_t P = g.positions(), R = g.rows();
+        xt::xarray<T> gated;
+        const T* grad = gradient_before_relu(self, relu, gated);
         Node<T>& xn = *self.inputs[0];
         Node<T>& wn = *self.inputs[1];
         const T* wv = wn.get_value().data();
-        T w_beta = wn.requires_grad ? grad_buffer_for_write(wn) : T(0);
+        SharedWeightGrad<T> dw(wn, N);
         T* dx = nullptr;
         if (xn.requires_grad) {
             if (grad_buffer_for_write(xn) == T(0))
                 xn.grad.fill(T(0));
             dx = xn.grad.data();
         }
-        std::vector<T> col, g_cm, dcol;
-        for_each_chunk(N, R * P, [&](std::size_t n0, std::size_t n) {
-            g_cm.resize(Cout * n * P);
-            to_channel_major(self.grad.data() + n0 * Cout * P, n, Cout, P, g_cm.data());
-            if (wn.requires_grad) {
-                col.resize(R * n * P);
+        for_each_chunk(N, R * P, [&](std::size_t share, std::size_t n0, std::size_t n) {
+            auto& g_cm = scratch<T>(0, Cout * n * P);
+            to_channel_major(grad + n0 * Cout * P, n, Cout, P, g_cm.data());
+            if (dw.wanted()) {
+                auto& col = scratch<T>(1, R * n * P);
                 im2col(xn.get_value().data() + n0 * g.image_size(), n, g, col.data());
-                gemm<T>(false, true, Cout, R, n * P, T(1), g_cm.data(), n * P, col.data(), n * P, w_beta,
-                        wn.grad.data(), R);
-                w_beta = T(1);
+                gemm<T>(false, true, Cout, R, n * P, T(1), g_cm.data(), n * P, col.data(), n * P, dw.beta(share),
+                        dw.target(share), R);
             }
             if (dx) {
-                dcol.resize(R * n * P);
+                auto& dcol = scratch<T>(2, R * n * P);
                 gemm<T>(true, false, R, n * P, Cout, T(1), wv, R, g_cm.data(), n * P, T(0), dcol.data(), n * P);
                 col2im(dcol.data(), n, g, dx + n0 * g.image_size());
             }
         });
+        dw.finish();
         if (self.inputs.size() == 3)
-            bias_backward(*self.inputs[2], self, N, Cout, P);
+            bias_backward(*self.inputs[2], grad, N, Cout, P);
     });
 }
 
@@ -170,50 +247,50 @@ Tensor<T> conv_transpose2d(const Tensor<T>& x, const Tensor<T>& weight, const Te
     const T* xv = x.value().data();
     const T* wv = weight.value().data();
     Array<T> out = xt::zeros<T>({N, Cout, g.height, g.width});
-    std::vector<T> x_cm, col;
-    for_each_chunk(N, R * P, [&](std::size_t n0, std::size_t n) {
-        x_cm.resize(Cin * n * P);
-        col.resize(R * n * P);
+    for_each_chunk(N, R * P, [&](std::size_t, std::size_t n0, std::size_t n) {
+        auto& x_cm = scratch<T>(0, Cin * n * P);
+        auto& col = scratch<T>(1, R * n * P);
         to_channel_major(xv + n0 * Cin * P, n, Cin, P, x_cm.data());
         gemm<T>(true, false, R, n * P, Cin, T(1), wv, R, x_cm.data(), n * P, T(0), col.data(), n * P);
         col2im(col.data(), n, g, out.data() + n0 * out_size);
     });
-    if (bias.defined())
-        add_bias(out.data(), N, Cout, g.height * g.width, bias.value().data());
+    const bool relu = o.relu();
+    add_bias(out.data(), N, Cout, g.height * g.width, bias.defined() ? bias.value().data() : nullptr, relu);
 
     // Backward, per chunk: dcol = im2col(dOut) [R, n P];  dx_cm = W dcol -> dx;  dW [Cin, R] += x_cm dcol^T;
     // db as conv2d.
-    return Tensor<T>::from_op(std::move(out), "conv_transpose2d", conv_inputs(x, weight, bias),
-                              [g, N, Cin](Node<T>& self) {
+    return Tensor<T>::from_op(std::move(out), relu ? "conv_transpose2d+relu" : "conv_transpose2d",
+                              conv_inputs(x, weight, bias), [g, N, Cin, relu](Node<T>& self) {
         const std::size_t P = g.positions(), R = g.rows(), out_size = g.image_size();
+        xt::xarray<T> gated;
+        const T* grad = gradient_before_relu(self, relu, gated);
         Node<T>& xn = *self.inputs[0];
         Node<T>& wn = *self.inputs[1];
         const T* wv = wn.get_value().data();
-        T w_beta = wn.requires_grad ? grad_buffer_for_write(wn) : T(0);
+        SharedWeightGrad<T> dw(wn, N);
         Array<T> dx;
         if (xn.requires_grad)
             dx = Array<T>::from_shape(xn.shape);
-        std::vector<T> dcol, x_cm, dx_cm;
-        for_each_chunk(N, R * P, [&](std::size_t n0, std::size_t n) {
-            dcol.resize(R * n * P);
-            im2col(self.grad.data() + n0 * out_size, n, g, dcol.data());
-            if (wn.requires_grad) {
-                x_cm.resize(Cin * n * P);
+        for_each_chunk(N, R * P, [&](std::size_t share, std::size_t n0, std::size_t n) {
+            auto& dcol = scratch<T>(0, R * n * P);
+            im2col(grad + n0 * out_size, n, g, dcol.data());
+            if (dw.wanted()) {
+                auto& x_cm = scratch<T>(1, Cin * n * P);
                 to_channel_major(xn.get_value().data() + n0 * Cin * P, n, Cin, P, x_cm.data());
-                gemm<T>(false, true, Cin, R, n * P, T(1), x_cm.data(), n * P, dcol.data(), n * P, w_beta,
-                        wn.grad.data(), R);
-                w_beta = T(1);
+                gemm<T>(false, true, Cin, R, n * P, T(1), x_cm.data(), n * P, dcol.data(), n * P, dw.beta(share),
+                        dw.target(share), R);
             }
             if (xn.requires_grad) {
-                dx_cm.resize(Cin * n * P);
+                auto& dx_cm = scratch<T>(2, Cin * n * P);
                 gemm<T>(false, false, Cin, n * P, R, T(1), wv, R, dcol.data(), n * P, T(0), dx_cm.data(), n * P);
                 to_batch_major(dx_cm.data(), n, Cin, P, static_cast<const T*>(nullptr), dx.data() + n0 * Cin * P);
             }
         });
+        dw.finish();
         if (xn.requires_grad)
             accumulate_grad(xn, std::move(dx));
         if (self.inputs.size() == 3)
-            bias_backward(*self.inputs[2], self, N, g.channels, g.height * g.width);
+            bias_backward(*self.inputs[2], grad, N, g.channels, g.height * g.width);
     });
 }
 

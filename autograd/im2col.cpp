@@ -232,19 +232,20 @@ void to_channel_major(const T* in, std::size_t batch, std::size_t channels, std:
 }
 
 template <class T>
-void to_batch_major(const T* in, std::size_t batch, std::size_t channels, std::size_t positions, const T* bias, T* out) {
+void to_batch_major(const T* in, std::size_t batch, std::size_t channels, std::size_t positions, const T* bias, T* out,
+                    bool relu) {
     parallel_for(batch * channels, [&](std::size_t t0, std::size_t t1) {
         for (std::size_t t = t0; t < t1; ++t) {
             const std::size_t n = t / channels, c = t % channels;
-            const T* s = in + (c * batch + n) * positions;
-            T* d = out + t * positions;
-            if (bias) {
-                const T b = bias[c];
+            const T* __restrict s = in + (c * batch + n) * positions;
+            T* __restrict d = out + t * positions;
+            const T b = bias ? bias[c] : T(0);
+            if (relu)
+                for (std::size_t p = 0; p < positions; ++p)
+                    d[p] = std::max(s[p] + b, T(0));
+            else
                 for (std::size_t p = 0; p < positions; ++p)
                     d[p] = s[p] + b;
-            } else {
-                std::memcpy(d, s, positions * sizeof(T));
-            }
         }
     }, kGrain);
 }
@@ -275,7 +276,7 @@ void sum_per_channel(const T* in, std::size_t batch, std::size_t channels, std::
     template void im2col<T>(const T*, std::size_t, const ConvGeometry&, T*);                                   \
     template void col2im<T>(T*, std::size_t, const ConvGeometry&, T*);                                   \
     template void to_channel_major<T>(const T*, std::size_t, std::size_t, std::size_t, T*);                    \
-    template void to_batch_major<T>(const T*, std::size_t, std::size_t, std::size_t, const T*, T*);            \
+    template void to_batch_major<T>(const T*, std::size_t, std::size_t, std::size_t, const T*, T*, bool);            \
     template void sum_per_channel<T>(const T*, std::size_t, std::size_t, std::size_t, bool, T*);
 AEGRAD_INSTANTIATE(float)
 AEGRAD_INSTANTIATE(double)

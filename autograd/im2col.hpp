@@ -34,11 +34,13 @@ template <class T> void im2col(const T* images, std::size_t batch, const ConvGeo
 /// stride-1 convolutions add whole planes at once).
 template <class T> void col2im(T* col, std::size_t batch, const ConvGeometry& g, T* images);
 
-/// [N, C, P] -> [C, N * P], and back; `bias` (length C, or null) is added on the way back.
+/// [N, C, P] -> [C, N * P], and back; `bias` (length C, or null) is added on the way back, then max(0, .)
+/// when `relu`.
 template <class T>
 void to_channel_major(const T* in, std::size_t batch, std::size_t channels, std::size_t positions, T* out);
 template <class T>
-void to_batch_major(const T* in, std::size_t batch, std::size_t channels, std::size_t positions, const T* bias, T* out);
+void to_batch_major(const T* in, std::size_t batch, std::size_t channels, std::size_t positions, const T* bias, T* out,
+                    bool relu = false);
 
 /// out[c] (+)= the sum of a [N, C, P] array over n and p (a bias gradient); `accumulate` adds to out.
 template <class T>

@@ -74,8 +74,11 @@ template <class T> void BasicConv2d<T>::reset_parameters(Generator& gen) {
         bias_.mutable_value().fill(T(0));
 }
 
+// ReLU is fused into the convolution (one pass fewer each way); other activations follow it.
 template <class T> Tensor<T> BasicConv2d<T>::forward(const Tensor<T>& x) {
-    return activate(options_.activation(), conv2d(x, weight_, bias_, conv_));
+    const bool relu = options_.activation() == Activation::relu;
+    auto y = conv2d(x, weight_, bias_, Conv2dOptions(conv_).relu(relu));
+    return relu ? y : activate(options_.activation(), y);
 }
 
 template <class T> BasicConvTranspose2d<T>::BasicConvTranspose2d(Conv2dLayerOptions o, Generator& gen) : options_(o) {
@@ -102,7 +105,9 @@ template <class T> void BasicConvTranspose2d<T>::reset_parameters(Generator& gen
 }
 
 template <class T> Tensor<T> BasicConvTranspose2d<T>::forward(const Tensor<T>& x) {
-    return activate(options_.activation(), conv_transpose2d(x, weight_, bias_, conv_));
+    const bool relu = options_.activation() == Activation::relu;
+    auto y = conv_transpose2d(x, weight_, bias_, ConvTranspose2dOptions(conv_).relu(relu));
+    return relu ? y : activate(options_.activation(), y);
 }
 
 template class BasicConv2d<float>;

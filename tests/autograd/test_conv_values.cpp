@@ -119,6 +119,30 @@ TEST_CASE("conv_transpose2d is the adjoint of conv2d: <conv(x), y> = <x, conv_t(
     CHECK(lhs == doctest::Approx(rhs).epsilon(1e-12));
 }
 
+TEST_CASE("a fused ReLU equals relu() after the op, and gradients agree on 1 and 2 threads") {
+    auto x = random_tensor({5, 3, 8, 7}, 1), w = random_tensor({4, 3, 3, 3}, 2), b = random_tensor({4}, 3);
+    auto wt = random_tensor({3, 2, 3, 3}, 4), bt = random_tensor({2}, 5);
+    const auto conv = Conv2dOptions().padding(1);
+    const auto up = ConvTranspose2dOptions().stride(2);
+    CHECK(xt::allclose(conv2d(x, w, b, Conv2dOptions(conv).relu(true)).value(), relu(conv2d(x, w, b, conv)).value()));
+    CHECK(xt::allclose(conv_transpose2d(x, wt, bt, ConvTranspose2dOptions(up).relu(true)).value(),
+                       relu(conv_transpose2d(x, wt, bt, up)).value()));
+    // Gradients of a two-layer net: on 2 threads the weight gradient is summed over two halves of the batch.
+    auto w2 = random_tensor({4, 2, 3, 3}, 6);
+    std::vector<xt::xarray<double>> grads[2];
+    for (int threads : {1, 2}) {
+        ThreadsFor t(threads);
+        for (auto* p : {&x, &w, &b, &w2, &bt})
+            p->zero_grad();
+        auto y = conv_transpose2d(conv2d(x, w, b, Conv2dOptions(conv).relu(true)), w2, bt, up);
+        sum(y * y).backward();
+        for (auto* p : {&x, &w, &b, &w2, &bt})
+            grads[threads - 1].push_back(p->grad());
+    }
+    for (std::size_t i = 0; i < grads[0].size(); ++i)
+        CHECK(xt::allclose(grads[0][i], grads[1][i], 1e-10, 1e-12));
+}
+
 TEST_CASE("pooling and upsampling on worked examples") {
     xt::xarray<double> v = {{{{1, 2, 3, 4}, {5, 6, 7, 8}, {9, 10, 11, 12}, {13, 14, 15, 16}}}};
     Tensor<double> x(v);
