@@ -112,8 +112,9 @@ template <class T> Tensor<T> max_pool2d(const Tensor<T>& x, Size2 kernel, Pool2d
         }
     }, 8);
     return Tensor<T>::from_op(std::move(out), "max_pool2d", {x}, [g, argmax](Node<T>& self) {
-        Array<T> dx = xt::zeros<T>(self.inputs[0]->shape);
+        Array<T> dx = Array<T>::from_shape(self.inputs[0]->shape);
         parallel_for(g.planes, [&](std::size_t p0, std::size_t p1) {
+            std::fill(dx.data() + p0 * g.in_plane(), dx.data() + p1 * g.in_plane(), T(0));  // in parallel too
             for (std::size_t p = p0; p < p1; ++p)
                 for (std::size_t o_i = p * g.out_plane(); o_i < (p + 1) * g.out_plane(); ++o_i)
                     dx.data()[p * g.in_plane() + (*argmax)[o_i]] += self.grad.data()[o_i];

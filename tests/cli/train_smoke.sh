@@ -36,6 +36,20 @@ awk -v a="$mse" -v b="$eval_mse" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d
 "$aegrad" summary | grep -q "Total params: 82,414" || fail "summary of the seed model"
 "$aegrad" summary --untied | grep -q "Total params: 163,814" || fail "summary of the untied seed model"
 
+# The conv model: Géron's by default; eval and reconstruct rebuild it from the file; its loss falls.
+"$aegrad" train --model conv --data "$work/data" --epochs 2 --train-samples 1000 --test-samples 200 --threads 2 \
+  --quiet --out "$work/conv" > "$work/conv.log" 2>&1 || { cat "$work/conv.log"; fail "conv train exited non-zero"; }
+grep -q '"params": 54479' "$work/conv/metrics.json" || fail "conv model should have Géron's 54,479 parameters"
+grep -q '"model": "conv"' "$work/conv/metrics.json" || fail "metrics.json does not name the conv model"
+awk -F, 'NR == 2 { first = $3 } NR == 3 { exit !($3 < first) }' "$work/conv/history.csv" || fail "conv loss did not fall"
+conv_mse=$(sed -n 's/.*"test_mse": \([0-9.e-]*\).*/\1/p' "$work/conv/metrics.json")
+conv_eval=$("$aegrad" eval "$work/conv/model.safetensors" --data "$work/data" --test-samples 200 | awk '{print $3}')
+awk -v a="$conv_mse" -v b="$conv_eval" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d < 1e-5) }' \
+  || fail "conv eval gives $conv_eval, metrics.json says $conv_mse"
+"$aegrad" reconstruct "$work/conv/model.safetensors" --data "$work/data" --out "$work/conv/r.png" > /dev/null
+[[ -s "$work/conv/r.png" ]] || fail "reconstruct did not write the conv model's figure"
+"$aegrad" summary --model conv | grep -q "Total params: 54,479" || fail "summary of the conv model"
+
 # gradflow: both models, their CSVs and plots, the graph, the report.
 "$aegrad" gradflow --data "$work/data" --layers 32,8 --epochs 1 --train-samples 1000 --test-samples 200 --every 2 \
   --quiet --out "$work/gf" > "$work/gf.log" 2>&1 || { cat "$work/gf.log"; fail "gradflow exited non-zero"; }
@@ -55,7 +69,8 @@ grep -q "pretrained-fine-tuned" "$work/ss/semisup.txt" || fail "semisup table la
 
 # Bad input: one line, non-zero exit, nothing half-written.
 for args in "train --epochs 0" "train --layers 100,x" "train --data $work/nowhere --out $work/bad" \
-            "eval $work/nowhere.safetensors" "train --optimizer adagrad" "semisup --labels 0"; do
+            "eval $work/nowhere.safetensors" "train --optimizer adagrad" "semisup --labels 0" \
+            "train --model conv --schedule layerwise" "train --model conv --layers 30"; do
   if "$aegrad" $args > "$work/err.log" 2>&1; then fail "'aegrad $args' succeeded"; fi
   [[ $(wc -l < "$work/err.log") -eq 1 ]] || { cat "$work/err.log"; fail "'aegrad $args' printed more than one line"; }
   echo "aegrad $args -> $(cat "$work/err.log")"
