@@ -14,11 +14,15 @@ struct EpochRecord {
     double seconds = 0;
     double samples_per_s = 0;
     double lr = 0;
+    double rss_mb = 0;  // the process's resident memory at the epoch's end: flat across epochs when nothing leaks
 };
+
+/// The process's resident memory now, in MB (from /proc/self/statm; 0 where that is unavailable).
+double resident_memory_mb();
 
 struct History {
     std::vector<EpochRecord> epochs;
-    /// Columns: phase,epoch,loss,val_loss,seconds,samples_per_s,lr. Written atomically.
+    /// Columns: phase,epoch,loss,val_loss,seconds,samples_per_s,lr,rss_mb. Written atomically.
     void write_csv(const std::string& path) const;
     /// Reads what write_csv wrote; throws std::runtime_error naming the file and line otherwise.
     static History read_csv(const std::string& path);

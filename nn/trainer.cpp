@@ -96,6 +96,7 @@ History fit(Module& model, Optimizer& optimizer, const xt::xarray<float>& inputs
         r.lr = optimizer.lr();
         if (options.validation())
             r.val_loss = options.validation()(model);
+        r.rss_mb = resident_memory_mb();
         history.epochs.push_back(r);
         progress.end_epoch(r);
         bool stop = false;
