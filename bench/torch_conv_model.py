@@ -19,6 +19,21 @@ import numpy as np
 import torch
 
 
+def openblas_core():
+    """The kernel family of the OpenBLAS that PyTorch loaded, as OpenBLAS itself reports it."""
+    import ctypes
+    with open("/proc/self/maps") as f:
+        libs = sorted({line.split()[-1] for line in f if "openblas" in line and ".so" in line})
+    for lib in libs:
+        try:
+            corename = ctypes.CDLL(lib).openblas_get_corename
+            corename.restype = ctypes.c_char_p
+            return corename().decode()
+        except (OSError, AttributeError):
+            continue
+    return "unknown"
+
+
 def read_idx(path):
     opener = gzip.open if path.endswith(".gz") else open
     with opener(path, "rb") as f:
@@ -84,7 +99,7 @@ def main():
         return loss
 
     out = {"threads": args.threads, "batch": args.batch, "torch": torch.__version__,
-           "blas_core": os.environ.get("OPENBLAS_CORETYPE", "(detected)")}
+           "blas_core": openblas_core()}
     if args.throughput:
         x = train[: args.batch].contiguous()
         for _ in range(3):

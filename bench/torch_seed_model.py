@@ -9,11 +9,27 @@ import argparse
 import gzip
 import json
 import os
+import resource
 import statistics
 import time
 
 import numpy as np
 import torch
+
+
+def openblas_core():
+    """The kernel family of the OpenBLAS that PyTorch loaded, as OpenBLAS itself reports it."""
+    import ctypes
+    with open("/proc/self/maps") as f:
+        libs = sorted({line.split()[-1] for line in f if "openblas" in line and ".so" in line})
+    for lib in libs:
+        try:
+            corename = ctypes.CDLL(lib).openblas_get_corename
+            corename.restype = ctypes.c_char_p
+            return corename().decode()
+        except (OSError, AttributeError):
+            continue
+    return "unknown"
 
 
 def read_idx(path):
@@ -32,6 +48,11 @@ def load(data_dir, prefix):
             images = read_idx(path)
             return torch.from_numpy(images.reshape(len(images), -1).astype(np.float32) / 255.0)
     raise SystemExit(f"{data_dir}: no {prefix} images")
+
+
+def resident_mb():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
 
 
 def glorot(fan_in, fan_out):
@@ -68,7 +89,7 @@ def main():
     model = TiedAutoencoder()
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     loss_fn = torch.nn.MSELoss()
-    epoch_seconds = []
+    epoch_seconds, rss_mb = [], []
     for _ in range(args.epochs):
         start = time.perf_counter()
         for idx in torch.randperm(len(train)).split(args.batch):
@@ -78,6 +99,7 @@ def main():
             loss.backward()
             opt.step()
         epoch_seconds.append(time.perf_counter() - start)
+        rss_mb.append(resident_mb())
     with torch.no_grad():
         test_mse = loss_fn(model(test), test).item()
     out = {
@@ -85,7 +107,10 @@ def main():
         "epoch_seconds_median": statistics.median(epoch_seconds),
         "threads": args.threads,
         "params": sum(p.numel() for p in model.parameters()),
-        "blas_core": os.environ.get("OPENBLAS_CORETYPE", "(detected)"),
+        "blas_core": openblas_core(),
+        "epoch_seconds": epoch_seconds,
+        "rss_mb": rss_mb,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1000,
     }
     if args.pca:
         mean = train.mean(0)

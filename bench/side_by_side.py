@@ -1,0 +1,193 @@
+#!/usr/bin/env python3
+"""aegrad and PyTorch side by side, in one run, on this machine.
+
+    /usr/bin/python3 bench/side_by_side.py [--build build] [--out bench-results] [--quick]
+
+Measures, each as a median over several epochs or runs:
+  (a) an epoch of the seed model (tied 784-100-30, Adam, Fashion-MNIST) at batch 256 and 32, on 1 and 2 threads:
+      aegrad as a user runs it (`aegrad train`, no environment variables); PyTorch with OpenBLAS's detected core
+      and with OPENBLAS_CORETYPE=Haswell, its best taken;
+  (b) training images/s of the default conv autoencoder (Géron's) on 1 and 2 threads;
+  (c) the tape's overhead per recorded op;
+and prints the BLAS core each side used, the ratios, resident memory, and the gemm limit: the seed epoch's
+matrix-product FLOPs over the sgemm rate measured on the same shapes. Writes the table as Markdown and JSON to
+--out. PyTorch's columns are empty when python3-torch is missing.
+"""
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PYTHON = "/usr/bin/python3"
+# Multiply-adds per sample of the seed model's products: forward 2 (784*100 + 100*30); backward needs dW for all
+# four products and dX for all but the first layer.
+SEED_FLOP_PER_SAMPLE = 2 * (3 * 2 * (784 * 100 + 100 * 30) - 784 * 100)
+TRAIN_SAMPLES = 60000
+
+
+def run(cmd, env=None):
+    """Runs cmd; returns (stdout, peak resident MB of that process)."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env=dict(os.environ, **(env or {})))
+    out = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        sys.exit(f"{' '.join(cmd)} failed:\n{out}")
+    return out, usage.ru_maxrss / 1000
+
+
+def last_json(text):
+    return json.loads([line for line in text.splitlines() if line.startswith("{")][-1])
+
+
+def have_torch():
+    return subprocess.run([PYTHON, "-c", "import torch"], capture_output=True).returncode == 0
+
+
+def aegrad_seed_epoch(build, batch, threads, epochs):
+    with tempfile.TemporaryDirectory() as out:
+        _, peak = run([f"{build}/cli/aegrad", "train", "--epochs", str(epochs), "--batch", str(batch), "--threads",
+                       str(threads), "--test-samples", "1000", "--quiet", "--out", out])
+        with open(f"{out}/history.csv") as f:
+            rows = [line.strip().split(",") for line in f][1:]
+        with open(f"{out}/metrics.json") as f:
+            core = json.load(f)["blas_core"]
+    seconds = [float(r[4]) for r in rows]
+    rss = [float(r[7]) for r in rows]
+    return {"seconds": statistics.median(seconds), "all": seconds, "core": core, "rss_first": rss[0],
+            "rss_last": rss[-1], "peak_rss": peak}
+
+
+def torch_seed_epoch(batch, threads, epochs, core):
+    env = {"OPENBLAS_CORETYPE": core} if core else {}
+    out, peak = run([PYTHON, f"{HERE}/torch_seed_model.py", "--epochs", str(epochs), "--batch", str(batch),
+                     "--threads", str(threads)], env)
+    r = last_json(out)
+    return {"seconds": statistics.median(r["epoch_seconds"]), "all": r["epoch_seconds"], "core": r["blas_core"],
+            "rss_first": r["rss_mb"][0], "rss_last": r["rss_mb"][-1], "peak_rss": peak}
+
+
+def tape_numbers(build):
+    out, _ = run([f"{build}/bench/bench_tape"])
+    recorded = float(re.search(r"tape add, recorded\s+(\d+) ns", out).group(1))
+    raw = float(re.search(r"raw xtensor a \+ b\s+(\d+) ns", out).group(1))
+    table = out[out.index("raw GFLOPS"):]
+    gflops = [float(m.group(1)) for m in re.finditer(r"\s([0-9.]+)\s+[0-9.]+\s+[0-9.]+\s*$", table, re.M)]
+    core = re.search(r"OpenBLAS core (\w+)", out).group(1)
+    return {"recorded_add_ns": recorded, "raw_add_ns": raw, "sgemm_gflops": statistics.median(gflops), "core": core}
+
+
+def fmt_s(v):
+    return "-" if v is None else f"{v:.3f}"
+
+
+def ratio(a, b):
+    return "-" if a is None or b is None else f"{a / b:.2f}"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", default="build")
+    ap.add_argument("--out", default="bench-results")
+    ap.add_argument("--quick", action="store_true", help="fewer epochs and runs (a smoke run, not for reporting)")
+    args = ap.parse_args()
+    torch_ok = have_torch()
+    cores = [None, "Haswell"]  # OpenBLAS's own choice, and the AVX2 kernels forced
+    epochs = {256: 2 if args.quick else 4, 32: 1 if args.quick else 2}
+    conv_runs = "2" if args.quick else "5"
+    results = {"seed": [], "conv": [], "tape": {}}
+
+    print("tape and gemm ...", flush=True)
+    tape = tape_numbers(args.build)
+    results["tape"]["aegrad"] = tape
+    if torch_ok:
+        out, _ = run([PYTHON, f"{HERE}/torch_tape.py"])
+        results["tape"]["pytorch"] = last_json(out)
+
+    for batch in (256, 32):
+        for threads in (1, 2):
+            print(f"seed model, batch {batch}, {threads} thread(s) ...", flush=True)
+            row = {"batch": batch, "threads": threads,
+                   "aegrad": aegrad_seed_epoch(args.build, batch, threads, epochs[batch])}
+            if torch_ok:
+                row["pytorch"] = {core or "detected": torch_seed_epoch(batch, threads, epochs[batch], core)
+                                  for core in cores}
+            results["seed"].append(row)
+
+    for threads in (1, 2):
+        print(f"conv autoencoder, {threads} thread(s) ...", flush=True)
+        out, peak = run([f"{args.build}/bench/bench_conv", "--threads", str(threads), "--runs", conv_runs])
+        row = {"threads": threads, "aegrad": dict(last_json(out), peak_rss=peak)}
+        if torch_ok:
+            out, peak = run([PYTHON, f"{HERE}/torch_conv_model.py", "--throughput", "--threads", str(threads),
+                             "--runs", conv_runs])
+            row["pytorch"] = dict(last_json(out), peak_rss=peak)
+        results["conv"].append(row)
+
+    lines = report(results, torch_ok)
+    print("\n".join(lines))
+    os.makedirs(args.out, exist_ok=True)
+    with open(f"{args.out}/side_by_side.json", "w") as f:
+        json.dump(results, f, indent=1)
+    with open(f"{args.out}/side_by_side.md", "w") as f:
+        f.write("\n".join(lines) + "\n")
+    print(f"\nwrote {args.out}/side_by_side.md and .json")
+
+
+def report(results, torch_ok):
+    tape = results["tape"]["aegrad"]
+    gemm_rate = tape["sgemm_gflops"] * 1e9
+    flops = SEED_FLOP_PER_SAMPLE * TRAIN_SAMPLES
+    lines = [f"aegrad: OpenBLAS core {tape['core']}, no environment variables set; sgemm on the seed model's "
+             f"shapes {tape['sgemm_gflops']:.1f} GFLOPS (1 thread).",
+             f"Seed epoch: {flops / 1e9:.1f} GFLOP of matrix products; gemm limit {flops / gemm_rate:.3f} s on 1 thread, "
+             f"{flops / gemm_rate / 2:.3f} s on 2.", ""]
+    lines += ["| seed model epoch | aegrad s | PyTorch s (best core) | PyTorch core | aegrad / PyTorch | "
+              "aegrad / gemm limit | RSS MB first → last epoch (aegrad; PyTorch) |",
+              "|---|---|---|---|---|---|---|"]
+    best = {}
+    for row in results["seed"]:
+        a = row["aegrad"]
+        t = min(row["pytorch"].values(), key=lambda r: r["seconds"]) if torch_ok else None
+        key = row["batch"]
+        if t and (key not in best or t["seconds"] < best[key]):
+            best[key] = t["seconds"]
+        limit = flops / gemm_rate / row["threads"]
+        rss = f"{a['rss_first']:.0f} → {a['rss_last']:.0f}"
+        if t:
+            rss += f"; {t['rss_first']:.0f} → {t['rss_last']:.0f}"
+        lines.append(f"| batch {row['batch']}, {row['threads']} thread(s) | {fmt_s(a['seconds'])} | "
+                     f"{fmt_s(t and t['seconds'])} | {t['core'] if t else '-'} | {ratio(a['seconds'], t and t['seconds'])} | "
+                     f"{a['seconds'] / limit:.2f} | {rss} |")
+    if torch_ok:
+        lines.append("")
+        for batch in (256, 32):
+            ours = min(r["aegrad"]["seconds"] for r in results["seed"] if r["batch"] == batch)
+            lines.append(f"Batch {batch}: aegrad's best {ours:.3f} s against PyTorch's best over threads and cores "
+                         f"{best[batch]:.3f} s: ratio {ours / best[batch]:.2f}.")
+        peak_a = max(r["aegrad"]["peak_rss"] for r in results["seed"])
+        peak_t = max(t["peak_rss"] for r in results["seed"] for t in r["pytorch"].values())
+        lines.append(f"Peak resident memory over the seed runs: aegrad {peak_a:.0f} MB, PyTorch {peak_t:.0f} MB.")
+    lines += ["", "| conv autoencoder training | aegrad images/s | PyTorch images/s | aegrad / PyTorch | peak RSS MB (aegrad; PyTorch) |",
+              "|---|---|---|---|---|"]
+    for row in results["conv"]:
+        a, t = row["aegrad"], row.get("pytorch")
+        lines.append(f"| {row['threads']} thread(s), batch {a['batch']} | {a['images_per_s']:.0f} | "
+                     f"{t['images_per_s']:.0f} | {a['images_per_s'] / t['images_per_s']:.2f} | "
+                     f"{a['peak_rss']:.0f}; {t['peak_rss']:.0f} |" if t else
+                     f"| {row['threads']} thread(s) | {a['images_per_s']:.0f} | - | - | {a['peak_rss']:.0f} |")
+    pt = results["tape"].get("pytorch")
+    lines += ["", f"Tape overhead per recorded op (add on [2, 2]): aegrad {tape['recorded_add_ns']:.0f} ns "
+                  f"(raw xtensor {tape['raw_add_ns']:.0f} ns)" +
+                  (f"; PyTorch {pt['recorded_add_ns']:.0f} ns (no_grad {pt['no_grad_add_ns']:.0f} ns)." if pt else ".")]
+    return lines
+
+
+if __name__ == "__main__":
+    main()
