@@ -1,6 +1,7 @@
 #pragma once
 // Everything in autograd/: include this one header to use the tape.
 #include "autograd/activations.hpp"
+#include "autograd/bias.hpp"
 #include "autograd/blas_runtime.hpp"
 #include "autograd/conv.hpp"
 #include "autograd/elementwise.hpp"

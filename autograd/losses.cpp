@@ -1,10 +1,14 @@
 #include "autograd/losses.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include <fmt/format.h>
 #include <xtensor/xmath.hpp>
 #include <xtensor/xoperation.hpp>
+
+#include "autograd/parallel.hpp"
 
 namespace aegrad {
 
@@ -18,20 +22,36 @@ template <class T> void require_same_shape(const char* op, const Tensor<T>& a, c
 template <class T> Tensor<T> mse_loss(const Tensor<T>& prediction, const Tensor<T>& target) {
     require_same_shape("mse_loss", prediction, target);
     const T n = static_cast<T>(prediction.size());
-    xt::xarray<T> diff = prediction.value() - target.value();
-    // Eight running sums, so the loop vectorises (one sum would fix the order of every addition).
-    T partial[8] = {};
-    const T* d = diff.data();
-    const std::size_t size = diff.size();
-    std::size_t i = 0;
-    for (; i + 8 <= size; i += 8)
-        for (std::size_t k = 0; k < 8; ++k)
-            partial[k] += d[i + k] * d[i + k];
-    for (; i < size; ++i)
-        partial[0] += d[i] * d[i];
+    xt::xarray<T> diff = xt::xarray<T>::from_shape(prediction.shape());
+    const T* p = prediction.value().data();
+    const T* t = target.value().data();
+    T* d = diff.data();
+    // In parallel blocks, each summed in eight lanes so the loop vectorises (one running sum would fix
+    // the order of every addition); the blocks' sums are added in order, so the result is deterministic.
+    constexpr std::size_t kBlock = 1 << 14;
+    const std::size_t size = diff.size(), blocks = (size + kBlock - 1) / kBlock;
+    std::vector<T> block_sums(blocks, T(0));
+    parallel_for(blocks, [&](std::size_t b0, std::size_t b1) {
+        for (std::size_t blk = b0; blk < b1; ++blk) {
+            T lanes[8] = {};
+            const std::size_t begin = blk * kBlock, end = std::min(size, begin + kBlock);
+            std::size_t i = begin;
+            for (; i + 8 <= end; i += 8)
+                for (std::size_t k = 0; k < 8; ++k) {
+                    d[i + k] = p[i + k] - t[i + k];
+                    lanes[k] += d[i + k] * d[i + k];
+                }
+            for (; i < end; ++i) {
+                d[i] = p[i] - t[i];
+                lanes[0] += d[i] * d[i];
+            }
+            for (T lane : lanes)
+                block_sums[blk] += lane;
+        }
+    });
     T total = 0;
-    for (T p : partial)
-        total += p;
+    for (T s : block_sums)
+        total += s;
     return Tensor<T>::from_op(xt::xarray<T>(total / n), "mse_loss", {prediction, target},
                               [diff = std::move(diff), n](Node<T>& self) {
                                   const T scale = T(2) * self.grad() / n;  // d/dp mean(d^2) = 2 d / n

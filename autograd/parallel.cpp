@@ -100,7 +100,7 @@ private:
 int initial_threads() {
     if (const char* env = std::getenv("AEGRAD_NUM_THREADS"); env && std::atoi(env) > 0)
         return std::atoi(env);
-    return 1;
+    return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
 struct Threads {

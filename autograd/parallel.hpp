@@ -9,7 +9,7 @@
 namespace aegrad {
 
 /// Threads for everything aegrad computes (at least 1). Also pins OpenBLAS to 1 thread of its own.
-/// Default: 1, or the AEGRAD_NUM_THREADS environment variable when set.
+/// Default: every core (std::thread::hardware_concurrency), or the AEGRAD_NUM_THREADS environment variable.
 void set_num_threads(int threads);
 int num_threads();
 

@@ -26,7 +26,7 @@ namespace fs = std::filesystem;
 
 struct GradflowArgs {
     std::string layers = "100,30", data_dir = data::kFashionMnistDir, out = "aegrad-gradflow";
-    int epochs = 3, threads = 1;
+    int epochs = 3, threads = 0;
     std::size_t batch = 256, every = 20, train_samples = 0, test_samples = 0;
     double lr = 1e-3;
     std::uint64_t seed = 42;
@@ -137,7 +137,8 @@ std::string report(const GradflowArgs& a, const RunResult& tied, const RunResult
 
 void run_gradflow(const GradflowArgs& a) {
     parse_positive_list(a.layers);  // checked before reading data
-    set_num_threads(a.threads);
+    if (a.threads > 0)
+        set_num_threads(a.threads);
     const auto train = data::load_mnist(a.data_dir, data::Split::train, a.train_samples);
     const auto test = data::load_mnist(a.data_dir, data::Split::test, a.test_samples);
     fs::create_directories(a.out);
@@ -160,7 +161,7 @@ void add_gradflow_command(CLI::App& app) {
     cmd->add_option("--lr", a->lr, "Adam learning rate")->check(CLI::PositiveNumber)->capture_default_str();
     cmd->add_option("--every", a->every, "Log every N steps")->check(CLI::PositiveNumber)->capture_default_str();
     cmd->add_option("--seed", a->seed, "Seed")->capture_default_str();
-    cmd->add_option("--threads", a->threads, "Threads (aegrad splits work itself; OpenBLAS runs single-threaded)")->check(CLI::Range(1, 64))->capture_default_str();
+    cmd->add_option("--threads", a->threads, "Threads, 0 for every core (aegrad splits the work itself; OpenBLAS runs single-threaded)")->check(CLI::Range(0, 64))->capture_default_str();
     cmd->add_option("--data", a->data_dir, "Folder with the MNIST-format IDX files")->capture_default_str();
     cmd->add_option("--train-samples", a->train_samples, "Use only the first N training images");
     cmd->add_option("--test-samples", a->test_samples, "Use only the first N test images");

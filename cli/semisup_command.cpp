@@ -26,7 +26,7 @@ namespace fs = std::filesystem;
 struct SemisupArgs {
     std::string layers = "100,30", schedule = "layerwise", labels = "100,1000,10000,60000", out = "aegrad-semisup";
     std::string data_dir = data::kFashionMnistDir;
-    int epochs = 20, seeds = 3, threads = 1;
+    int epochs = 20, seeds = 3, threads = 0;
     double finetune_lr = 1e-3, frozen_fraction = 0.25;
     std::uint64_t seed = 42;
     bool quiet = false;
@@ -41,7 +41,8 @@ void run_semisup(const SemisupArgs& a) {
     for (int s = 1; s <= a.seeds; ++s)
         seeds.push_back(static_cast<std::uint64_t>(s));
     options.seeds(seeds).finetune_lr(a.finetune_lr).frozen_fraction(a.frozen_fraction);
-    set_num_threads(a.threads);
+    if (a.threads > 0)
+        set_num_threads(a.threads);
 
     const auto train = data::load_mnist(a.data_dir, data::Split::train);
     const auto test = data::load_mnist(a.data_dir, data::Split::test);
@@ -108,7 +109,7 @@ void add_semisup_command(CLI::App& app) {
     cmd->add_option("--labels", a->labels, "Numbers of labelled images to try")->capture_default_str();
     cmd->add_option("--seeds", a->seeds, "Seeds per (labels, method)")->check(CLI::Range(1, 100))->capture_default_str();
     cmd->add_option("--seed", a->seed, "Seed of the pretraining")->capture_default_str();
-    cmd->add_option("--threads", a->threads, "Threads (aegrad splits work itself; OpenBLAS runs single-threaded)")->check(CLI::Range(1, 64))->capture_default_str();
+    cmd->add_option("--threads", a->threads, "Threads, 0 for every core (aegrad splits the work itself; OpenBLAS runs single-threaded)")->check(CLI::Range(0, 64))->capture_default_str();
     cmd->add_option("--data", a->data_dir, "Folder with the MNIST-format IDX files")->capture_default_str();
     cmd->add_option("--out", a->out, "Folder for the results")->capture_default_str();
     cmd->add_option("--finetune-lr", a->finetune_lr, "Learning rate after unfreezing the pretrained encoder")

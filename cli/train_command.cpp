@@ -27,7 +27,7 @@ struct TrainArgs {
     std::string layers, schedule = "joint", optimizer = "adam", out = "aegrad-out";
     std::string data_dir = data::kFashionMnistDir;
     bool untied = false, quiet = false, resume = false;
-    int epochs = 20, threads = 1;
+    int epochs = 20, threads = 0;
     std::string pretrain_epochs;
     double finetune_lr_scale = 2.0;
     std::size_t batch = 256, train_samples = 0, test_samples = 0;
@@ -72,7 +72,8 @@ void run_train(TrainArgs a) {
     int pretraining = 0;
     for (int e : per_layer)
         pretraining += e;
-    set_num_threads(a.threads);
+    if (a.threads > 0)
+        set_num_threads(a.threads);
     namespace fs = std::filesystem;
     const auto train = data::load_mnist(a.data_dir, data::Split::train, a.train_samples);
     const auto test = data::load_mnist(a.data_dir, data::Split::test, a.test_samples);
@@ -87,7 +88,7 @@ void run_train(TrainArgs a) {
     fmt::print("aegrad train: {}, {} params; {} schedule, {} epochs, batch {}, {} lr {}\n",
                a.spec.describe(train.rows, train.cols), params, a.schedule, a.epochs, a.batch, a.optimizer, a.lr);
     fmt::print("  data: {} ({} training, {} test images); {}, {} thread(s)\n", a.data_dir, train.size(),
-               test.size(), blas_core_name(), a.threads);
+               test.size(), blas_core_name(), num_threads());
     std::fflush(stdout);
 
     const auto make_optimizer = optimizer_factory(a.optimizer, a.lr, a.momentum);
@@ -148,7 +149,7 @@ void run_train(TrainArgs a) {
         {"optimizer", a.optimizer},     {"lr", a.lr},
         {"batch", a.batch},             {"seed", a.seed},
         {"train_samples", train.size()}, {"test_samples", test.size()},
-        {"blas_core", blas_core_name()}, {"threads", a.threads}};
+        {"blas_core", blas_core_name()}, {"threads", num_threads()}};
     {
         const std::string tmp = file("metrics.json.tmp");
         std::ofstream(tmp) << metrics.dump(2) << "\n";
@@ -190,7 +191,7 @@ void add_train_command(CLI::App& app) {
         ->capture_default_str();
     cmd->add_option("--momentum", args->momentum, "SGD momentum")->capture_default_str();
     cmd->add_option("--seed", args->seed, "Seed for initialisation and shuffling")->capture_default_str();
-    cmd->add_option("--threads", args->threads, "Threads (aegrad splits work itself; OpenBLAS runs single-threaded)")->check(CLI::Range(1, 64))->capture_default_str();
+    cmd->add_option("--threads", args->threads, "Threads, 0 for every core (aegrad splits the work itself; OpenBLAS runs single-threaded)")->check(CLI::Range(0, 64))->capture_default_str();
     cmd->add_option("--data", args->data_dir, "Folder with the four MNIST-format IDX files (plain or .gz)")
         ->capture_default_str();
     cmd->add_option("--train-samples", args->train_samples, "Use only the first N training images");

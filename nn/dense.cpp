@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "autograd/bias.hpp"
 #include "autograd/elementwise.hpp"
 #include "autograd/linalg.hpp"
 
@@ -32,9 +33,20 @@ template <class T> void BasicDense<T>::reset_parameters(Generator& gen) {
         bias_.mutable_value().fill(T(0));
 }
 
+namespace {
+// activation(y + bias), with the bias and a ReLU fused into one op (autograd/bias.hpp).
+template <class T> Tensor<T> bias_then_activation(const Tensor<T>& y, const Tensor<T>& bias, Activation activation) {
+    if (!bias.defined())
+        return activate(activation, y);
+    if (activation == Activation::relu || activation == Activation::none)
+        return add_bias(y, bias, activation == Activation::relu);
+    return activate(activation, add_bias(y, bias));
+}
+} // namespace
+
 template <class T> Tensor<T> BasicDense<T>::forward(const Tensor<T>& x) {
     check_input("Dense", x, options_.in());
-    return activate(options_.activation(), bias_.defined() ? matmul(x, weight_) + bias_ : matmul(x, weight_));
+    return bias_then_activation(matmul(x, weight_), bias_, options_.activation());
 }
 
 template <class T>
@@ -48,7 +60,7 @@ BasicDenseTranspose<T>::BasicDenseTranspose(std::shared_ptr<BasicDense<T>> tied,
 
 template <class T> Tensor<T> BasicDenseTranspose<T>::forward(const Tensor<T>& x) {
     check_input("DenseTranspose", x, weight_.shape()[1]);
-    return activate(activation_, matmul(x, transpose(weight_)) + bias_);
+    return bias_then_activation(matmul(x, transpose(weight_)), bias_, activation_);
 }
 
 template class BasicDense<float>;

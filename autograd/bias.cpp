@@ -1,0 +1,78 @@
+#include "autograd/bias.hpp"
+
+#include <algorithm>
+
+#include "autograd/parallel.hpp"
+
+namespace aegrad {
+
+namespace {
+// Rows per task: a task should touch tens of KB at least.
+std::size_t row_grain(std::size_t n) { return std::max<std::size_t>(1, 16384 / std::max<std::size_t>(1, n)); }
+} // namespace
+
+template <class T> Tensor<T> add_bias(const Tensor<T>& x, const Tensor<T>& bias, bool relu) {
+    if (x.dim() != 2 || bias.dim() != 1 || bias.shape()[0] != x.shape()[1])
+        throw_shapes(relu ? "add_bias+relu" : "add_bias", "needs x [B, n] and bias [n], got", x.shape(), bias.shape());
+    const std::size_t rows = x.shape()[0], n = x.shape()[1];
+    xt::xarray<T> out = xt::xarray<T>::from_shape({rows, n});
+    const T* xv = x.value().data();
+    const T* b = bias.value().data();
+    T* o = out.data();
+    parallel_for(rows, [&](std::size_t r0, std::size_t r1) {
+        for (std::size_t r = r0; r < r1; ++r) {
+            const T* __restrict xr = xv + r * n;
+            T* __restrict orow = o + r * n;
+            if (relu)
+                for (std::size_t j = 0; j < n; ++j)
+                    orow[j] = std::max(xr[j] + b[j], T(0));
+            else
+                for (std::size_t j = 0; j < n; ++j)
+                    orow[j] = xr[j] + b[j];
+        }
+    }, row_grain(n));
+
+    // Backward: g' = g where out > 0 (or g); dx += g'; dbias += column sums of g'.
+    return Tensor<T>::from_op(std::move(out), relu ? "add_bias+relu" : "add_bias", {x, bias}, [relu](Node<T>& self) {
+        const std::size_t rows = self.shape[0], n = self.shape[1];
+        Node<T>& xn = *self.inputs[0];
+        Node<T>& bn = *self.inputs[1];
+        xt::xarray<T> gated;
+        const T* g = self.grad.data();
+        if (relu) {
+            gated = xt::xarray<T>::from_shape(self.shape);
+            const T* y = self.value.data();
+            T* d = gated.data();
+            parallel_for(rows, [&](std::size_t r0, std::size_t r1) {
+                for (std::size_t i = r0 * n; i < r1 * n; ++i)
+                    d[i] = y[i] > T(0) ? g[i] : T(0);
+            }, row_grain(n));
+            g = gated.data();
+        }
+        if (bn.requires_grad) {
+            const bool accumulate = grad_buffer_for_write(bn) != T(0);
+            T* db = bn.grad.data();
+            // Each task owns a block of columns and sums it down the rows.
+            parallel_for(n, [&](std::size_t c0, std::size_t c1) {
+                if (!accumulate)
+                    std::fill(db + c0, db + c1, T(0));
+                for (std::size_t r = 0; r < rows; ++r) {
+                    const T* __restrict gr = g + r * n;
+                    for (std::size_t c = c0; c < c1; ++c)
+                        db[c] += gr[c];
+                }
+            }, 64);
+        }
+        if (xn.requires_grad) {
+            if (relu)
+                accumulate_grad(xn, std::move(gated));
+            else
+                accumulate_grad(xn, self.grad);
+        }
+    });
+}
+
+template Tensor<float> add_bias(const Tensor<float>&, const Tensor<float>&, bool);
+template Tensor<double> add_bias(const Tensor<double>&, const Tensor<double>&, bool);
+
+} // namespace aegrad
