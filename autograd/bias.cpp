@@ -7,8 +7,8 @@
 namespace aegrad {
 
 namespace {
-// Rows per task: a task should touch tens of KB at least.
-std::size_t row_grain(std::size_t n) { return std::max<std::size_t>(1, 16384 / std::max<std::size_t>(1, n)); }
+// Rows per task: a task should touch 64K elements at least, or waking a thread costs more than it saves.
+std::size_t row_grain(std::size_t n) { return std::max<std::size_t>(1, 65536 / std::max<std::size_t>(1, n)); }
 } // namespace
 
 template <class T> Tensor<T> add_bias(const Tensor<T>& x, const Tensor<T>& bias, bool relu) {

@@ -1,6 +1,7 @@
 #include "autograd/conv.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <vector>
 
 #include <fmt/format.h>
@@ -57,31 +58,6 @@ void add_bias(T* out, std::size_t batch, std::size_t channels, std::size_t posit
     }, 64);
 }
 
-// The gradient reaching the convolution itself: the output's, or with a fused ReLU the output's where
-// the output is positive (written to `gated`).
-template <class T> const T* gradient_before_relu(const Node<T>& self, bool relu, xt::xarray<T>& gated) {
-    if (!relu)
-        return self.grad.data();
-    gated = xt::xarray<T>::from_shape(self.shape);
-    const T* g = self.grad.data();
-    const T* y = self.value.data();
-    T* out = gated.data();
-    parallel_for(gated.size(), [&](std::size_t i0, std::size_t i1) {
-        for (std::size_t i = i0; i < i1; ++i)
-            out[i] = y[i] > T(0) ? g[i] : T(0);
-    }, 4096);
-    return out;
-}
-
-// The bias gradient: the gradient summed over samples and positions.
-template <class T> void bias_backward(Node<T>& bias, const T* grad, std::size_t batch, std::size_t channels,
-                                      std::size_t positions) {
-    if (!bias.requires_grad)
-        return;
-    const bool accumulate = grad_buffer_for_write(bias) != T(0);
-    sum_per_channel(grad, batch, channels, positions, accumulate, bias.grad.data());
-}
-
 // Column matrices larger than this fall out of the caches, and filling then reading them runs at memory
 // speed (4x slower here than from cache): the batch is processed in chunks of samples that fit.
 constexpr std::size_t kColumnBytes = std::size_t(1) << 20;
@@ -104,16 +80,16 @@ template <class Fn> void for_each_chunk(std::size_t batch, std::size_t column_el
 
 // Per-thread scratch buffers, kept between calls so a training loop does not allocate them each step.
 template <class T> std::vector<T>& scratch(int slot, std::size_t size) {
-    thread_local std::vector<T> buffers[3];
+    thread_local std::vector<T> buffers[5];
     buffers[slot].resize(size);
     return buffers[slot];
 }
 
-// A weight gradient summed over the shares of for_each_chunk: share 0 writes the node's gradient
+// A parameter's gradient summed over the shares of for_each_chunk: share 0 writes the node's gradient
 // buffer, the others their own, added in at the end.
-template <class T> class SharedWeightGrad {
+template <class T> class SharedGrad {
 public:
-    SharedWeightGrad(Node<T>& w, std::size_t batch)
+    SharedGrad(Node<T>& w, std::size_t batch)
         : node_(w), partial_(std::max<std::size_t>(1, std::min<std::size_t>(num_threads(), batch))) {
         if (w.requires_grad)
             first_beta_ = grad_buffer_for_write(w);
@@ -129,6 +105,25 @@ public:
         const T b = first_beta_;
         first_beta_ = T(1);
         return b;
+    }
+    // target(s) (+)= per-channel sums of `rows` rows of `length` entries each (a bias gradient).
+    void add_row_sums(std::size_t s, const T* rows_begin, std::size_t rows, std::size_t length) {
+        T* t = target(s);
+        const bool overwrite = beta(s) == T(0);
+        for (std::size_t r = 0; r < rows; ++r) {
+            const T* row = rows_begin + r * length;
+            T lanes[8] = {};
+            std::size_t i = 0;
+            for (; i + 8 <= length; i += 8)
+                for (std::size_t k = 0; k < 8; ++k)
+                    lanes[k] += row[i + k];
+            for (; i < length; ++i)
+                lanes[0] += row[i];
+            T total = 0;
+            for (T lane : lanes)
+                total += lane;
+            t[r] = overwrite ? total : t[r] + total;
+        }
     }
     void finish() {
         if (!node_.requires_grad)
@@ -183,12 +178,13 @@ Tensor<T> conv2d(const Tensor<T>& x, const Tensor<T>& weight, const Tensor<T>& b
     return Tensor<T>::from_op(std::move(out), o.relu() ? "conv2d+relu" : "conv2d", conv_inputs(x, weight, bias),
                               [g, N, Cout, relu](Node<T>& self) {
         const std::size_t P = g.positions(), R = g.rows();
-        xt::xarray<T> gated;
-        const T* grad = gradient_before_relu(self, relu, gated);
         Node<T>& xn = *self.inputs[0];
         Node<T>& wn = *self.inputs[1];
         const T* wv = wn.get_value().data();
-        SharedWeightGrad<T> dw(wn, N);
+        SharedGrad<T> dw(wn, N);
+        std::optional<SharedGrad<T>> db;
+        if (self.inputs.size() == 3 && self.inputs[2]->requires_grad)
+            db.emplace(*self.inputs[2], N);
         T* dx = nullptr;
         if (xn.requires_grad) {
             if (grad_buffer_for_write(xn) == T(0))
@@ -196,8 +192,12 @@ Tensor<T> conv2d(const Tensor<T>& x, const Tensor<T>& weight, const Tensor<T>& b
             dx = xn.grad.data();
         }
         for_each_chunk(N, R * P, [&](std::size_t share, std::size_t n0, std::size_t n) {
+            // The output gradient of this chunk, channel-major, with the fused ReLU's gate applied.
             auto& g_cm = scratch<T>(0, Cout * n * P);
-            to_channel_major(grad + n0 * Cout * P, n, Cout, P, g_cm.data());
+            to_channel_major(self.grad.data() + n0 * Cout * P, n, Cout, P, g_cm.data(),
+                             relu ? self.value.data() + n0 * Cout * P : nullptr);
+            if (db)
+                db->add_row_sums(share, g_cm.data(), Cout, n * P);
             if (dw.wanted()) {
                 auto& col = scratch<T>(1, R * n * P);
                 im2col(xn.get_value().data() + n0 * g.image_size(), n, g, col.data());
@@ -211,8 +211,8 @@ Tensor<T> conv2d(const Tensor<T>& x, const Tensor<T>& weight, const Tensor<T>& b
             }
         });
         dw.finish();
-        if (self.inputs.size() == 3)
-            bias_backward(*self.inputs[2], grad, N, Cout, P);
+        if (db)
+            db->finish();
     });
 }
 
@@ -262,18 +262,33 @@ Tensor<T> conv_transpose2d(const Tensor<T>& x, const Tensor<T>& weight, const Te
     return Tensor<T>::from_op(std::move(out), relu ? "conv_transpose2d+relu" : "conv_transpose2d",
                               conv_inputs(x, weight, bias), [g, N, Cin, relu](Node<T>& self) {
         const std::size_t P = g.positions(), R = g.rows(), out_size = g.image_size();
-        xt::xarray<T> gated;
-        const T* grad = gradient_before_relu(self, relu, gated);
         Node<T>& xn = *self.inputs[0];
         Node<T>& wn = *self.inputs[1];
         const T* wv = wn.get_value().data();
-        SharedWeightGrad<T> dw(wn, N);
+        SharedGrad<T> dw(wn, N);
+        std::optional<SharedGrad<T>> db;
+        if (self.inputs.size() == 3 && self.inputs[2]->requires_grad)
+            db.emplace(*self.inputs[2], N);
         Array<T> dx;
         if (xn.requires_grad)
             dx = Array<T>::from_shape(xn.shape);
         for_each_chunk(N, R * P, [&](std::size_t share, std::size_t n0, std::size_t n) {
+            // The output gradient of this chunk, with the fused ReLU's gate applied.
+            const T* grad = self.grad.data() + n0 * out_size;
+            if (relu) {
+                auto& gated = scratch<T>(3, n * out_size);
+                const T* y = self.value.data() + n0 * out_size;
+                for (std::size_t i = 0; i < n * out_size; ++i)
+                    gated[i] = y[i] > T(0) ? grad[i] : T(0);
+                grad = gated.data();
+            }
+            if (db) {
+                auto& sums = scratch<T>(4, g.channels);
+                sum_per_channel(grad, n, g.channels, g.height * g.width, false, sums.data());
+                db->add_row_sums(share, sums.data(), g.channels, 1);
+            }
             auto& dcol = scratch<T>(0, R * n * P);
-            im2col(grad + n0 * out_size, n, g, dcol.data());
+            im2col(grad, n, g, dcol.data());
             if (dw.wanted()) {
                 auto& x_cm = scratch<T>(1, Cin * n * P);
                 to_channel_major(xn.get_value().data() + n0 * Cin * P, n, Cin, P, x_cm.data());
@@ -287,10 +302,10 @@ Tensor<T> conv_transpose2d(const Tensor<T>& x, const Tensor<T>& weight, const Te
             }
         });
         dw.finish();
+        if (db)
+            db->finish();
         if (xn.requires_grad)
             accumulate_grad(xn, std::move(dx));
-        if (self.inputs.size() == 3)
-            bias_backward(*self.inputs[2], grad, N, g.channels, g.height * g.width);
     });
 }
 

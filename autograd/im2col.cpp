@@ -222,11 +222,20 @@ template <class T> void col2im(T* col, std::size_t batch, const ConvGeometry& g,
 }
 
 template <class T>
-void to_channel_major(const T* in, std::size_t batch, std::size_t channels, std::size_t positions, T* out) {
+void to_channel_major(const T* in, std::size_t batch, std::size_t channels, std::size_t positions, T* out,
+                      const T* gate) {
     parallel_for(batch * channels, [&](std::size_t t0, std::size_t t1) {
         for (std::size_t t = t0; t < t1; ++t) {
             const std::size_t n = t / channels, c = t % channels;
-            std::memcpy(out + (c * batch + n) * positions, in + t * positions, positions * sizeof(T));
+            T* __restrict d = out + (c * batch + n) * positions;
+            const T* __restrict s = in + t * positions;
+            if (!gate) {
+                std::memcpy(d, s, positions * sizeof(T));
+                continue;
+            }
+            const T* __restrict gt = gate + t * positions;
+            for (std::size_t p = 0; p < positions; ++p)
+                d[p] = gt[p] > T(0) ? s[p] : T(0);
         }
     }, kGrain);
 }
@@ -275,7 +284,7 @@ void sum_per_channel(const T* in, std::size_t batch, std::size_t channels, std::
 #define AEGRAD_INSTANTIATE(T)                                                                                  \
     template void im2col<T>(const T*, std::size_t, const ConvGeometry&, T*);                                   \
     template void col2im<T>(T*, std::size_t, const ConvGeometry&, T*);                                   \
-    template void to_channel_major<T>(const T*, std::size_t, std::size_t, std::size_t, T*);                    \
+    template void to_channel_major<T>(const T*, std::size_t, std::size_t, std::size_t, T*, const T*);                    \
     template void to_batch_major<T>(const T*, std::size_t, std::size_t, std::size_t, const T*, T*, bool);            \
     template void sum_per_channel<T>(const T*, std::size_t, std::size_t, std::size_t, bool, T*);
 AEGRAD_INSTANTIATE(float)

@@ -36,8 +36,10 @@ template <class T> void col2im(T* col, std::size_t batch, const ConvGeometry& g,
 
 /// [N, C, P] -> [C, N * P], and back; `bias` (length C, or null) is added on the way back, then max(0, .)
 /// when `relu`.
+/// With `gate`, entries where gate <= 0 become 0 on the way to channel-major (ReLU's backward, fused).
 template <class T>
-void to_channel_major(const T* in, std::size_t batch, std::size_t channels, std::size_t positions, T* out);
+void to_channel_major(const T* in, std::size_t batch, std::size_t channels, std::size_t positions, T* out,
+                      const T* gate = nullptr);
 template <class T>
 void to_batch_major(const T* in, std::size_t batch, std::size_t channels, std::size_t positions, const T* bias, T* out,
                     bool relu = false);

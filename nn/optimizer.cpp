@@ -82,7 +82,12 @@ void BasicAdam<T>::update(xt::xarray<T>& p, const xt::xarray<T>& grad, typename 
     }
     if (variant_ == AdamVariant::adamw && wd != 0.0)
         p *= static_cast<T>(1.0 - lr * wd);  // decoupled: shrink the weight, not the gradient
-    xt::xarray<T> g = variant_ != AdamVariant::adamw && wd != 0.0 ? xt::xarray<T>(grad + static_cast<T>(wd) * p) : grad;
+    // L2 weight decay folds into the gradient; without it the gradient is read in place (no copy per step).
+    const bool l2 = variant_ != AdamVariant::adamw && wd != 0.0;
+    xt::xarray<T> decayed;
+    if (l2)
+        decayed = grad + static_cast<T>(wd) * p;
+    const xt::xarray<T>& g = l2 ? decayed : grad;
     xt::noalias(s.m) = static_cast<T>(b1) * s.m + static_cast<T>(1 - b1) * g;
     xt::noalias(s.v) = static_cast<T>(b2) * s.v + static_cast<T>(1 - b2) * g * g;
     const double bias2 = 1.0 - std::pow(b2, t);
