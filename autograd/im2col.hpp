@@ -34,12 +34,12 @@ template <class T> void im2col(const T* images, std::size_t batch, const ConvGeo
 /// stride-1 convolutions add whole planes at once).
 template <class T> void col2im(T* col, std::size_t batch, const ConvGeometry& g, T* images);
 
-/// [N, C, P] -> [C, N * P], and back; `bias` (length C, or null) is added on the way back, then max(0, .)
-/// when `relu`.
-/// With `gate`, entries where gate <= 0 become 0 on the way to channel-major (ReLU's backward, fused).
+/// [N, C, P] -> [C, N * P]. With `gate` ([N, C, P]), entries where gate <= 0 become 0 on the way (a fused
+/// ReLU's backward).
 template <class T>
 void to_channel_major(const T* in, std::size_t batch, std::size_t channels, std::size_t positions, T* out,
                       const T* gate = nullptr);
+/// [C, N * P] -> [N, C, P]; `bias` (length C, or null) is added on the way, then max(0, .) when `relu`.
 template <class T>
 void to_batch_major(const T* in, std::size_t batch, std::size_t channels, std::size_t positions, const T* bias, T* out,
                     bool relu = false);
