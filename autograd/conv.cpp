@@ -140,6 +140,13 @@ private:
     T first_beta_ = T(0);
 };
 
+// The bias's share-summed gradient, when the op has a bias that needs one.
+template <class T> std::optional<SharedGrad<T>> bias_grad(Node<T>& self, std::size_t batch) {
+    if (self.inputs.size() < 3 || !self.inputs[2]->requires_grad)
+        return std::nullopt;
+    return std::optional<SharedGrad<T>>(std::in_place, *self.inputs[2], batch);
+}
+
 } // namespace
 
 template <class T>
@@ -182,9 +189,7 @@ Tensor<T> conv2d(const Tensor<T>& x, const Tensor<T>& weight, const Tensor<T>& b
         Node<T>& wn = *self.inputs[1];
         const T* wv = wn.get_value().data();
         SharedGrad<T> dw(wn, N);
-        std::optional<SharedGrad<T>> db;
-        if (self.inputs.size() == 3 && self.inputs[2]->requires_grad)
-            db.emplace(*self.inputs[2], N);
+        auto db = bias_grad(self, N);
         T* dx = nullptr;
         if (xn.requires_grad) {
             if (grad_buffer_for_write(xn) == T(0))
@@ -266,9 +271,7 @@ Tensor<T> conv_transpose2d(const Tensor<T>& x, const Tensor<T>& weight, const Te
         Node<T>& wn = *self.inputs[1];
         const T* wv = wn.get_value().data();
         SharedGrad<T> dw(wn, N);
-        std::optional<SharedGrad<T>> db;
-        if (self.inputs.size() == 3 && self.inputs[2]->requires_grad)
-            db.emplace(*self.inputs[2], N);
+        auto db = bias_grad(self, N);
         Array<T> dx;
         if (xn.requires_grad)
             dx = Array<T>::from_shape(xn.shape);

@@ -9,47 +9,13 @@ Two modes, each printing one JSON line:
         test MSE after training on the whole training set, and seconds per epoch
 """
 import argparse
-import gzip
 import json
-import os
 import statistics
 import time
 
-import numpy as np
 import torch
 
-
-def openblas_core():
-    """The kernel family of the OpenBLAS that PyTorch loaded, as OpenBLAS itself reports it."""
-    import ctypes
-    with open("/proc/self/maps") as f:
-        libs = sorted({line.split()[-1] for line in f if "openblas" in line and ".so" in line})
-    for lib in libs:
-        try:
-            corename = ctypes.CDLL(lib).openblas_get_corename
-            corename.restype = ctypes.c_char_p
-            return corename().decode()
-        except (OSError, AttributeError):
-            continue
-    return "unknown"
-
-
-def read_idx(path):
-    opener = gzip.open if path.endswith(".gz") else open
-    with opener(path, "rb") as f:
-        data = f.read()
-    ndim = data[3]
-    dims = [int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim)]
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
-
-
-def load(data_dir, prefix):
-    for name in (f"{prefix}-images-idx3-ubyte", f"{prefix}-images-idx3-ubyte.gz"):
-        path = os.path.join(data_dir, name)
-        if os.path.exists(path):
-            images = read_idx(path)
-            return torch.from_numpy(images.reshape(len(images), 1, 28, 28).astype(np.float32) / 255.0)
-    raise SystemExit(f"{data_dir}: no {prefix} images")
+from torch_common import load, openblas_core
 
 
 def keras_init(module):
@@ -86,7 +52,7 @@ def main():
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
-    train = load(args.data, "train")
+    train = load(args.data, "train").reshape(-1, 1, 28, 28)
     model = geron_conv_autoencoder()
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     loss_fn = torch.nn.MSELoss()
@@ -112,7 +78,7 @@ def main():
             rates.append(args.steps * args.batch / (time.perf_counter() - start))
         out.update({"images_per_s": statistics.median(rates), "runs": rates})
     else:
-        test = load(args.data, "t10k")
+        test = load(args.data, "t10k").reshape(-1, 1, 28, 28)
         epoch_seconds = []
         for _ in range(args.epochs):
             start = time.perf_counter()

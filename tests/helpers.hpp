@@ -27,6 +27,15 @@ inline Tensor<double> away_from_zero(Shape shape, unsigned seed, double margin =
     return t;
 }
 
+/// Sets aegrad's thread count for a scope and restores it after.
+struct ThreadsFor {
+    explicit ThreadsFor(int n) : saved(num_threads()) { set_num_threads(n); }
+    ~ThreadsFor() { set_num_threads(saved); }
+    ThreadsFor(const ThreadsFor&) = delete;
+    ThreadsFor& operator=(const ThreadsFor&) = delete;
+    int saved;
+};
+
 } // namespace aegrad::testing
 
 /// Asserts that backward agrees with central differences for f over `inputs`.

@@ -7,6 +7,7 @@
 
 using namespace aegrad;
 using aegrad::testing::random_tensor;
+using aegrad::testing::ThreadsFor;
 
 namespace {
 
@@ -66,12 +67,6 @@ xt::xarray<double> conv_transpose2d_by_definition(const xt::xarray<double>& in, 
     return out;
 }
 
-// Restores the thread count when a test section ends.
-struct ThreadsFor {
-    explicit ThreadsFor(int n) : saved(num_threads()) { set_num_threads(n); }
-    ~ThreadsFor() { set_num_threads(saved); }
-    int saved;
-};
 
 } // namespace
 

@@ -9,14 +9,8 @@
 
 using namespace aegrad;
 using aegrad::testing::random_tensor;
+using aegrad::testing::ThreadsFor;
 
-namespace {
-struct ThreadsFor {
-    explicit ThreadsFor(int n) : saved(num_threads()) { set_num_threads(n); }
-    ~ThreadsFor() { set_num_threads(saved); }
-    int saved;
-};
-} // namespace
 
 TEST_CASE("parallel_for visits each index once, on any thread count, and rethrows") {
     for (int threads : {1, 2, 3}) {

@@ -1,21 +1,17 @@
 // Image layers (nn/conv.hpp, nn/pooling.hpp) and the ConvAutoencoder: double-precision gradient checks
 // with respect to input and parameters, the sizes "same" and "valid" give, and clear errors.
 #include "helpers.hpp"
+#include "layer_checks.hpp"
 #include "models/conv_autoencoder.hpp"
 #include "nn/nn.hpp"
 
 using namespace aegrad;
 using namespace aegrad::nn;
+using aegrad::testing::check_module;
 using aegrad::testing::random_tensor;
 using In = std::vector<Tensor<double>>;
 
 namespace {
-void check_module(BasicModule<double>& module, Tensor<double> x) {
-    In inputs{x};
-    for (auto& p : module.parameters())
-        inputs.push_back(p);
-    CHECK_GRADCHECK([&](const In& v) { return module(v[0]); }, inputs);
-}
 // Non-zero biases, so their gradients are checked away from a trivial point.
 void randomise_biases(BasicModule<double>& module, unsigned seed) {
     for (auto& [name, p] : module.named_parameters())

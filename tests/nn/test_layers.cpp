@@ -2,23 +2,15 @@
 // gradient check of every layer, with respect to its input and parameters,
 // and their behaviour in training and evaluation mode.
 #include "helpers.hpp"
+#include "layer_checks.hpp"
 #include "nn/nn.hpp"
 
 using namespace aegrad;
 using namespace aegrad::nn;
 using aegrad::testing::away_from_zero;
+using aegrad::testing::check_module;
 using aegrad::testing::random_tensor;
 using In = std::vector<Tensor<double>>;
-
-namespace {
-// Gradient check of module(x) with respect to x and every parameter of the module.
-void check_module(BasicModule<double>& module, Tensor<double> x) {
-    In inputs{x};
-    for (auto& p : module.parameters())
-        inputs.push_back(p);
-    CHECK_GRADCHECK([&](const In& v) { return module(v[0]); }, inputs);
-}
-} // namespace
 
 TEST_CASE("gradcheck layer: Dense, with each activation and without bias") {
     Generator gen(1);

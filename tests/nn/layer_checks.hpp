@@ -1,0 +1,16 @@
+#pragma once
+// Shared by the layer suites: a gradient check of a module with respect to its input and every parameter.
+#include "helpers.hpp"
+#include "nn/module.hpp"
+
+namespace aegrad::testing {
+
+/// Gradient check of module(x) with respect to x and every parameter of the module.
+inline void check_module(nn::BasicModule<double>& module, Tensor<double> x) {
+    std::vector<Tensor<double>> inputs{x};
+    for (auto& p : module.parameters())
+        inputs.push_back(p);
+    CHECK_GRADCHECK([&](const std::vector<Tensor<double>>& v) { return module(v[0]); }, inputs);
+}
+
+} // namespace aegrad::testing
