@@ -7,8 +7,7 @@ Exits 77 (meson's "skipped") when PyTorch is not installed.
 
     torch_conv_forward.py PATH/TO/conv_peer
 """
-import json
-import struct
+import os
 import subprocess
 import sys
 import tempfile
@@ -20,21 +19,10 @@ except ImportError:
     print("python3-torch is not installed: skipping the PyTorch comparison")
     sys.exit(77)
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from torch_safetensors import read_safetensors  # noqa: E402
+
 TOLERANCE = 1e-5
-
-
-def read_safetensors(path):
-    with open(path, "rb") as f:
-        data = f.read()
-    (n,) = struct.unpack("<Q", data[:8])
-    header = json.loads(data[8 : 8 + n])
-    header.pop("__metadata__", None)
-    out = {}
-    for name, entry in header.items():
-        begin, end = entry["data_offsets"]
-        raw = bytearray(data[8 + n + begin : 8 + n + end])
-        out[name] = torch.frombuffer(raw, dtype=torch.float32).reshape(entry["shape"]).clone()
-    return out
 
 
 def geron_conv_autoencoder():

@@ -10,7 +10,6 @@ Exits 77 (meson's "skipped") when PyTorch is not installed.
 """
 import json
 import os
-import struct
 import subprocess
 import sys
 import tempfile
@@ -21,33 +20,8 @@ except ImportError:
     print("python3-torch is not installed: skipping the PyTorch round trip")
     sys.exit(77)
 
-
-def read_safetensors(path):
-    with open(path, "rb") as f:
-        data = f.read()
-    (n,) = struct.unpack("<Q", data[:8])
-    header = json.loads(data[8 : 8 + n])
-    header.pop("__metadata__", None)
-    out = {}
-    for name, entry in header.items():
-        assert entry["dtype"] == "F32", f"{name}: dtype {entry['dtype']}"
-        begin, end = entry["data_offsets"]
-        raw = bytearray(data[8 + n + begin : 8 + n + end])
-        out[name] = torch.frombuffer(raw, dtype=torch.float32).reshape(entry["shape"]).clone()
-    return out
-
-
-def write_safetensors(path, tensors):
-    header, blobs, offset = {}, [], 0
-    for name, t in tensors.items():
-        b = t.detach().to(torch.float32).contiguous().numpy().tobytes()
-        header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [offset, offset + len(b)]}
-        blobs.append(b)
-        offset += len(b)
-    head = json.dumps(header).encode()
-    head += b" " * ((8 - len(head) % 8) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(head)) + head + b"".join(blobs))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from torch_safetensors import read_safetensors, write_safetensors  # noqa: E402
 
 
 def tied_forward(p, x):
