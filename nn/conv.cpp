@@ -51,6 +51,15 @@ std::pair<std::size_t, std::size_t> same_transpose_padding(std::size_t kernel, s
 
 template <class T> Tensor<T> parameter(Shape shape) { return Tensor<T>(xt::xarray<T>::from_shape(shape), true); }
 
+// Keras's defaults for both layouts: fan_in = in kh kw and fan_out = out kh kw, zero bias.
+template <class T>
+void init_kernel_and_bias(Tensor<T>& weight, Tensor<T>& bias, const Conv2dLayerOptions& o, Generator& gen) {
+    const std::size_t taps = o.kernel().h * o.kernel().w;
+    fill_weight(weight.mutable_value(), o.init(), o.in() * taps, o.out() * taps, gen);
+    if (bias.defined())
+        bias.mutable_value().fill(T(0));
+}
+
 } // namespace
 
 template <class T> BasicConv2d<T>::BasicConv2d(Conv2dLayerOptions o, Generator& gen) : options_(o) {
@@ -68,10 +77,7 @@ template <class T> BasicConv2d<T>::BasicConv2d(Conv2dLayerOptions o, Generator& 
 }
 
 template <class T> void BasicConv2d<T>::reset_parameters(Generator& gen) {
-    const std::size_t taps = options_.kernel().h * options_.kernel().w;
-    fill_weight(weight_.mutable_value(), options_.init(), options_.in() * taps, options_.out() * taps, gen);
-    if (bias_.defined())
-        bias_.mutable_value().fill(T(0));
+    init_kernel_and_bias(weight_, bias_, options_, gen);
 }
 
 // ReLU is fused into the convolution (one pass fewer each way); other activations follow it.
@@ -98,10 +104,7 @@ template <class T> BasicConvTranspose2d<T>::BasicConvTranspose2d(Conv2dLayerOpti
 }
 
 template <class T> void BasicConvTranspose2d<T>::reset_parameters(Generator& gen) {
-    const std::size_t taps = options_.kernel().h * options_.kernel().w;
-    fill_weight(weight_.mutable_value(), options_.init(), options_.in() * taps, options_.out() * taps, gen);
-    if (bias_.defined())
-        bias_.mutable_value().fill(T(0));
+    init_kernel_and_bias(weight_, bias_, options_, gen);
 }
 
 template <class T> Tensor<T> BasicConvTranspose2d<T>::forward(const Tensor<T>& x) {
