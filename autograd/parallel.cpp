@@ -1,6 +1,7 @@
 #include "autograd/parallel.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <cstdlib>
 #include <exception>
@@ -14,8 +15,28 @@ namespace aegrad {
 
 namespace {
 
-// Workers sleep on a condition variable between jobs rather than spin: a spinning worker would steal the
-// core from the thread doing the next serial step.
+// Spin iterations (a pause instruction each, about 50 us in all) before a thread blocks: a training step
+// hands out dozens of small jobs, and waking a blocked thread costs tens of microseconds each time.
+constexpr int kSpinIterations = 2000;
+
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}
+
+// Spins until done() or the spin budget runs out; returns done().
+template <class Done> bool spin_until(Done&& done) {
+    for (int i = 0; i < kSpinIterations; ++i) {
+        if (done())
+            return true;
+        cpu_relax();
+    }
+    return done();
+}
+
+// Workers spin briefly after a job, then sleep on a condition variable: a worker that spun for long
+// would steal its core from whatever runs next (OpenBLAS's threads, another process).
 class WorkerPool {
 public:
     ~WorkerPool() { resize(0); }
@@ -32,7 +53,7 @@ public:
         stop_ = false;
         // New workers wait for the next job, not the last one.
         for (std::size_t i = 0; i < workers; ++i)
-            threads_.emplace_back([this, i, seen = generation_] { work(i + 1, seen); });
+            threads_.emplace_back([this, i, seen = generation_.load()] { work(i + 1, seen); });
     }
     std::size_t size() const { return threads_.size(); }
 
@@ -53,6 +74,7 @@ public:
         } catch (...) {
             mine = std::current_exception();
         }
+        spin_until([this] { return remaining_.load(std::memory_order_acquire) == 0; });
         std::unique_lock lock(mutex_);
         done_.wait(lock, [this] { return remaining_ == 0; });
         job_ = nullptr;
@@ -66,6 +88,9 @@ private:
     void work(std::size_t index, std::size_t seen) {
         std::unique_lock lock(mutex_);
         for (;;) {
+            lock.unlock();
+            spin_until([&] { return generation_.load(std::memory_order_acquire) != seen || stop_.load(); });
+            lock.lock();
             wake_.wait(lock, [&] { return stop_ || generation_ != seen; });
             if (stop_)
                 return;
@@ -92,8 +117,10 @@ private:
     std::mutex mutex_;
     std::condition_variable wake_, done_;
     const std::function<void(std::size_t)>* job_ = nullptr;
-    std::size_t parts_ = 0, remaining_ = 0, generation_ = 0;
-    bool stop_ = false;
+    std::size_t parts_ = 0;
+    // Changed only under mutex_ (so the condition variables work); atomic so spinning threads can read them.
+    std::atomic<std::size_t> remaining_{0}, generation_{0};
+    std::atomic<bool> stop_{false};
     std::exception_ptr error_;
 };
 
