@@ -20,16 +20,30 @@ struct PoolGeometry {
     std::size_t planes, H, W, kh, kw, sh, sw, ph, pw, Ho, Wo;
     std::size_t in_plane() const { return H * W; }
     std::size_t out_plane() const { return Ho * Wo; }
-    // The window of output (oh, ow) clipped to the input: [h0, h1) x [w0, w1).
-    void window(std::size_t oh, std::size_t ow, std::size_t& h0, std::size_t& h1, std::size_t& w0, std::size_t& w1) const {
-        const long hs = static_cast<long>(oh * sh) - static_cast<long>(ph);
-        const long ws = static_cast<long>(ow * sw) - static_cast<long>(pw);
-        h0 = static_cast<std::size_t>(std::max(hs, 0L));
-        w0 = static_cast<std::size_t>(std::max(ws, 0L));
-        h1 = static_cast<std::size_t>(std::min(hs + static_cast<long>(kh), static_cast<long>(H)));
-        w1 = static_cast<std::size_t>(std::min(ws + static_cast<long>(kw), static_cast<long>(W)));
-    }
 };
+
+// A window clipped to the input: rows [h0, h1), columns [w0, w1).
+struct Window {
+    std::size_t h0, h1, w0, w1;
+    std::size_t size() const { return (h1 - h0) * (w1 - w0); }
+};
+
+// Calls fn(p, o, window) for every plane p and output o (an index into the output array) in parallel over
+// planes; a plane is only ever visited by one thread.
+template <class Fn> void for_each_window(const PoolGeometry& g, Fn&& fn) {
+    parallel_for(g.planes, [&](std::size_t p0, std::size_t p1) {
+        for (std::size_t p = p0; p < p1; ++p)
+            for (std::size_t oh = 0, o = p * g.out_plane(); oh < g.Ho; ++oh)
+                for (std::size_t ow = 0; ow < g.Wo; ++ow, ++o) {
+                    const long hs = static_cast<long>(oh * g.sh) - static_cast<long>(g.ph);
+                    const long ws = static_cast<long>(ow * g.sw) - static_cast<long>(g.pw);
+                    fn(p, o, Window{static_cast<std::size_t>(std::max(hs, 0L)),
+                                    static_cast<std::size_t>(std::min(hs + static_cast<long>(g.kh), static_cast<long>(g.H))),
+                                    static_cast<std::size_t>(std::max(ws, 0L)),
+                                    static_cast<std::size_t>(std::min(ws + static_cast<long>(g.kw), static_cast<long>(g.W)))});
+                }
+    }, 8);
+}
 
 template <class T> PoolGeometry pool_geometry(const char* op, const Tensor<T>& x, Size2 k, const Pool2dOptions& o) {
     if (x.dim() != 4)
@@ -89,28 +103,23 @@ template <class T> Tensor<T> max_pool2d(const Tensor<T>& x, Size2 kernel, Pool2d
     auto argmax = std::make_shared<std::vector<std::uint32_t>>(g.planes * g.out_plane());
     const T* in = x.value().data();
     const bool two_by_two = g.kh == 2 && g.kw == 2 && g.sh == 2 && g.sw == 2 && g.ph == 0 && g.pw == 0;
-    parallel_for(g.planes, [&](std::size_t p0, std::size_t p1) {
-        if (two_by_two)
-            return max_pool_2x2(in, g, p0, p1, out.data(), argmax->data());
-        for (std::size_t p = p0; p < p1; ++p) {
+    if (two_by_two) {
+        parallel_for(g.planes, [&](std::size_t p0, std::size_t p1) { max_pool_2x2(in, g, p0, p1, out.data(), argmax->data()); }, 8);
+    } else {
+        for_each_window(g, [&](std::size_t p, std::size_t o, Window win) {
             const T* plane = in + p * g.in_plane();
-            for (std::size_t oh = 0, o_i = p * g.out_plane(); oh < g.Ho; ++oh)
-                for (std::size_t ow = 0; ow < g.Wo; ++ow, ++o_i) {
-                    std::size_t h0, h1, w0, w1;
-                    g.window(oh, ow, h0, h1, w0, w1);
-                    T best = -std::numeric_limits<T>::infinity();
-                    std::size_t where = h0 * g.W + w0;
-                    for (std::size_t h = h0; h < h1; ++h)
-                        for (std::size_t w = w0; w < w1; ++w)
-                            if (plane[h * g.W + w] > best || std::isnan(plane[h * g.W + w])) {  // NaN propagates
-                                best = plane[h * g.W + w];
-                                where = h * g.W + w;
-                            }
-                    out.data()[o_i] = best;
-                    (*argmax)[o_i] = static_cast<std::uint32_t>(where);
-                }
-        }
-    }, 8);
+            T best = -std::numeric_limits<T>::infinity();
+            std::size_t where = win.h0 * g.W + win.w0;
+            for (std::size_t h = win.h0; h < win.h1; ++h)
+                for (std::size_t w = win.w0; w < win.w1; ++w)
+                    if (plane[h * g.W + w] > best || std::isnan(plane[h * g.W + w])) {  // NaN propagates
+                        best = plane[h * g.W + w];
+                        where = h * g.W + w;
+                    }
+            out.data()[o] = best;
+            (*argmax)[o] = static_cast<std::uint32_t>(where);
+        });
+    }
     return Tensor<T>::from_op(std::move(out), "max_pool2d", {x}, [g, argmax](Node<T>& self) {
         Array<T> dx = Array<T>::from_shape(self.inputs[0]->shape);
         parallel_for(g.planes, [&](std::size_t p0, std::size_t p1) {
@@ -127,42 +136,26 @@ template <class T> Tensor<T> avg_pool2d(const Tensor<T>& x, Size2 kernel, Pool2d
     const PoolGeometry g = pool_geometry("avg_pool2d", x, kernel, o);
     const bool include_pad = o.count_include_pad();
     // The divisor of each window: the full kernel, or only the part inside the input.
-    const auto divisor = [g, include_pad](std::size_t h0, std::size_t h1, std::size_t w0, std::size_t w1) {
-        return include_pad ? T(g.kh * g.kw) : T((h1 - h0) * (w1 - w0));
-    };
+    const auto divisor = [g, include_pad](Window win) { return include_pad ? T(g.kh * g.kw) : T(win.size()); };
     Array<T> out = Array<T>::from_shape(pooled_shape(x.shape(), g));
     const T* in = x.value().data();
-    parallel_for(g.planes, [&](std::size_t p0, std::size_t p1) {
-        for (std::size_t p = p0; p < p1; ++p) {
-            const T* plane = in + p * g.in_plane();
-            for (std::size_t oh = 0, o_i = p * g.out_plane(); oh < g.Ho; ++oh)
-                for (std::size_t ow = 0; ow < g.Wo; ++ow, ++o_i) {
-                    std::size_t h0, h1, w0, w1;
-                    g.window(oh, ow, h0, h1, w0, w1);
-                    T total = 0;
-                    for (std::size_t h = h0; h < h1; ++h)
-                        for (std::size_t w = w0; w < w1; ++w)
-                            total += plane[h * g.W + w];
-                    out.data()[o_i] = total / divisor(h0, h1, w0, w1);
-                }
-        }
-    }, 8);
+    for_each_window(g, [&](std::size_t p, std::size_t o, Window win) {
+        const T* plane = in + p * g.in_plane();
+        T total = 0;
+        for (std::size_t h = win.h0; h < win.h1; ++h)
+            for (std::size_t w = win.w0; w < win.w1; ++w)
+                total += plane[h * g.W + w];
+        out.data()[o] = total / divisor(win);
+    });
     return Tensor<T>::from_op(std::move(out), "avg_pool2d", {x}, [g, divisor](Node<T>& self) {
         Array<T> dx = xt::zeros<T>(self.inputs[0]->shape);
-        parallel_for(g.planes, [&](std::size_t p0, std::size_t p1) {
-            for (std::size_t p = p0; p < p1; ++p) {
-                T* plane = dx.data() + p * g.in_plane();
-                for (std::size_t oh = 0, o_i = p * g.out_plane(); oh < g.Ho; ++oh)
-                    for (std::size_t ow = 0; ow < g.Wo; ++ow, ++o_i) {
-                        std::size_t h0, h1, w0, w1;
-                        g.window(oh, ow, h0, h1, w0, w1);
-                        const T share = self.grad.data()[o_i] / divisor(h0, h1, w0, w1);
-                        for (std::size_t h = h0; h < h1; ++h)
-                            for (std::size_t w = w0; w < w1; ++w)
-                                plane[h * g.W + w] += share;
-                    }
-            }
-        }, 8);
+        for_each_window(g, [&](std::size_t p, std::size_t o, Window win) {
+            T* plane = dx.data() + p * g.in_plane();
+            const T share = self.grad.data()[o] / divisor(win);
+            for (std::size_t h = win.h0; h < win.h1; ++h)
+                for (std::size_t w = win.w0; w < win.w1; ++w)
+                    plane[h * g.W + w] += share;
+        });
         accumulate_grad(*self.inputs[0], std::move(dx));
     });
 }
