@@ -111,17 +111,7 @@ public:
         T* t = target(s);
         const bool overwrite = beta(s) == T(0);
         for (std::size_t r = 0; r < rows; ++r) {
-            const T* row = rows_begin + r * length;
-            T lanes[8] = {};
-            std::size_t i = 0;
-            for (; i + 8 <= length; i += 8)
-                for (std::size_t k = 0; k < 8; ++k)
-                    lanes[k] += row[i + k];
-            for (; i < length; ++i)
-                lanes[0] += row[i];
-            T total = 0;
-            for (T lane : lanes)
-                total += lane;
+            const T total = lane_sum(rows_begin + r * length, length);
             t[r] = overwrite ? total : t[r] + total;
         }
     }

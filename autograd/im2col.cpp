@@ -259,23 +259,25 @@ void to_batch_major(const T* in, std::size_t batch, std::size_t channels, std::s
     }, kGrain);
 }
 
+template <class T> T lane_sum(const T* x, std::size_t n) {
+    T lanes[8] = {};
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        for (std::size_t k = 0; k < 8; ++k)
+            lanes[k] += x[i + k];
+    for (; i < n; ++i)
+        lanes[i % 8] += x[i];
+    return std::accumulate(lanes, lanes + 8, T(0));
+}
+
 template <class T>
 void sum_per_channel(const T* in, std::size_t batch, std::size_t channels, std::size_t positions, bool accumulate,
                      T* out) {
-    // Eight partial sums per channel let the compiler vectorise (a single running sum fixes the order).
     parallel_for(channels, [&](std::size_t c0, std::size_t c1) {
         for (std::size_t c = c0; c < c1; ++c) {
-            T partial[8] = {};
-            for (std::size_t n = 0; n < batch; ++n) {
-                const T* s = in + (n * channels + c) * positions;
-                std::size_t p = 0;
-                for (; p + 8 <= positions; p += 8)
-                    for (std::size_t k = 0; k < 8; ++k)
-                        partial[k] += s[p + k];
-                for (; p < positions; ++p)
-                    partial[p % 8] += s[p];
-            }
-            const T total = std::accumulate(partial, partial + 8, T(0));
+            T total = 0;
+            for (std::size_t n = 0; n < batch; ++n)
+                total += lane_sum(in + (n * channels + c) * positions, positions);
             out[c] = accumulate ? out[c] + total : total;
         }
     });
@@ -286,6 +288,7 @@ void sum_per_channel(const T* in, std::size_t batch, std::size_t channels, std::
     template void col2im<T>(T*, std::size_t, const ConvGeometry&, T*);                                   \
     template void to_channel_major<T>(const T*, std::size_t, std::size_t, std::size_t, T*, const T*);                    \
     template void to_batch_major<T>(const T*, std::size_t, std::size_t, std::size_t, const T*, T*, bool);            \
+    template T lane_sum<T>(const T*, std::size_t);                                                             \
     template void sum_per_channel<T>(const T*, std::size_t, std::size_t, std::size_t, bool, T*);
 AEGRAD_INSTANTIATE(float)
 AEGRAD_INSTANTIATE(double)

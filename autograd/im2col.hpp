@@ -44,6 +44,10 @@ template <class T>
 void to_batch_major(const T* in, std::size_t batch, std::size_t channels, std::size_t positions, const T* bias, T* out,
                     bool relu = false);
 
+/// x[0] + ... + x[n-1], in eight running sums so the loop vectorises (one sum fixes the order of every
+/// addition); the same inputs always give the same result.
+template <class T> T lane_sum(const T* x, std::size_t n);
+
 /// out[c] (+)= the sum of a [N, C, P] array over n and p (a bias gradient); `accumulate` adds to out.
 template <class T>
 void sum_per_channel(const T* in, std::size_t batch, std::size_t channels, std::size_t positions, bool accumulate,

@@ -108,6 +108,10 @@ TEST_CASE("Layout conversions round-trip, add the bias, gate and sum per channel
         for (std::size_t p = 0; p < P; ++p)
             want += x[(n * C + 1) * P + p];
     CHECK(sums[1] == doctest::Approx(want));
+    std::vector<double> counting(19);
+    for (std::size_t i = 0; i < counting.size(); ++i)
+        counting[i] = double(i + 1);
+    CHECK(lane_sum(counting.data(), counting.size()) == 190.0);  // 19 values: two full lanes of 8 and a tail
     CHECK(conv_output_size(28, 3, 1, 1, 1) == 28);
     CHECK(conv_output_size(7, 3, 2, 0, 1) == 3);
     CHECK(conv_output_size(2, 3, 1, 0, 1) == 0);  // the kernel does not fit
