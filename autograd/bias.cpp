@@ -67,7 +67,7 @@ template <class T> Tensor<T> add_bias(const Tensor<T>& x, const Tensor<T>& bias,
             if (relu)
                 accumulate_grad(xn, std::move(gated));
             else
-                accumulate_grad(xn, self.grad);
+                pass_grad_through(self, xn);
         }
     });
 }

@@ -19,7 +19,10 @@ template <class T> Tensor<T> add(const Tensor<T>& a, const Tensor<T>& b) {
     check_broadcast("add", a, b);
     return Tensor<T>::from_op(a.value() + b.value(), "add", {a, b}, [](Node<T>& self) {
         accumulate_reduced(*self.inputs[0], self.grad);
-        accumulate_reduced(*self.inputs[1], self.grad);
+        if (self.inputs[1]->shape == self.shape)
+            pass_grad_through(self, *self.inputs[1]);  // last: it may take self.grad's buffer
+        else
+            accumulate_reduced(*self.inputs[1], self.grad);
     });
 }
 

@@ -75,8 +75,10 @@ template <class T> void run_backward(Node<T>& root, const xt::xarray<T>& seed, B
     std::vector<Node<T>*> order = topological_order(root);
     // Intermediate gradients belong to one pass (a retained graph may run again); leaves accumulate.
     for (Node<T>* node : order)
-        if (!node->is_leaf())
+        if (!node->is_leaf()) {
             node->has_grad = false;
+            node->grad_donatable = !options.retain_graph;
+        }
     accumulate_grad(root, seed);
     ReadAttribution<T>* attribution = active_attribution<T>();  // null unless an AttributionScope is alive
     for (auto it = order.rbegin(); it != order.rend(); ++it) {

@@ -22,14 +22,17 @@ template <class T> void require_same_shape(const char* op, const Tensor<T>& a, c
 template <class T> Tensor<T> mse_loss(const Tensor<T>& prediction, const Tensor<T>& target) {
     require_same_shape("mse_loss", prediction, target);
     const T n = static_cast<T>(prediction.size());
-    xt::xarray<T> diff = xt::xarray<T>::from_shape(prediction.shape());
+    const T slope = T(2) / n;  // d mean(e^2) / dp = 2 e / n
+    // The forward pass writes the gradient for the prediction right away, so that backward can hand this
+    // buffer on instead of making another pass over a batch-sized array.
+    xt::xarray<T> dpred = xt::xarray<T>::from_shape(prediction.shape());
     const T* p = prediction.value().data();
     const T* t = target.value().data();
-    T* d = diff.data();
+    T* d = dpred.data();
     // In parallel blocks, each summed in eight lanes so the loop vectorises (one running sum would fix
     // the order of every addition); the blocks' sums are added in order, so the result is deterministic.
     constexpr std::size_t kBlock = 1 << 14;
-    const std::size_t size = diff.size(), blocks = (size + kBlock - 1) / kBlock;
+    const std::size_t size = dpred.size(), blocks = (size + kBlock - 1) / kBlock;
     std::vector<T> block_sums(blocks, T(0));
     parallel_for(blocks, [&](std::size_t b0, std::size_t b1) {
         for (std::size_t blk = b0; blk < b1; ++blk) {
@@ -38,12 +41,14 @@ template <class T> Tensor<T> mse_loss(const Tensor<T>& prediction, const Tensor<
             std::size_t i = begin;
             for (; i + 8 <= end; i += 8)
                 for (std::size_t k = 0; k < 8; ++k) {
-                    d[i + k] = p[i + k] - t[i + k];
-                    lanes[k] += d[i + k] * d[i + k];
+                    const T e = p[i + k] - t[i + k];
+                    d[i + k] = slope * e;
+                    lanes[k] += e * e;
                 }
             for (; i < end; ++i) {
-                d[i] = p[i] - t[i];
-                lanes[0] += d[i] * d[i];
+                const T e = p[i] - t[i];
+                d[i] = slope * e;
+                lanes[0] += e * e;
             }
             for (T lane : lanes)
                 block_sums[blk] += lane;
@@ -53,10 +58,17 @@ template <class T> Tensor<T> mse_loss(const Tensor<T>& prediction, const Tensor<
     for (T s : block_sums)
         total += s;
     return Tensor<T>::from_op(xt::xarray<T>(total / n), "mse_loss", {prediction, target},
-                              [diff = std::move(diff), n](Node<T>& self) {
-                                  const T scale = T(2) * self.grad() / n;  // d/dp mean(d^2) = 2 d / n
-                                  accumulate_grad(*self.inputs[0], scale * diff);
-                                  accumulate_grad(*self.inputs[1], -scale * diff);
+                              [dpred = std::move(dpred)](Node<T>& self) mutable {
+                                  const T g = self.grad();
+                                  Node<T>& pred = *self.inputs[0];
+                                  Node<T>& targ = *self.inputs[1];
+                                  if (targ.requires_grad)
+                                      accumulate_grad(targ, -g * dpred);
+                                  // A pass that releases the graph never runs this again: the buffer can go.
+                                  if (g == T(1) && self.grad_donatable)
+                                      accumulate_grad(pred, std::move(dpred));
+                                  else
+                                      accumulate_grad(pred, g * dpred);
                               });
 }
 

@@ -35,6 +35,8 @@ template <class T> struct Node {
     bool has_grad = false;
     bool requires_grad = false;
     bool released = false;          // backward ran and freed this op's inputs
+    bool grad_donatable = false;    // set by a backward pass that releases the graph: `grad` is read by this
+                                    // op's backward only, which may hand the buffer on (pass_grad_through)
     std::string op = "leaf";        // the op that produced the value, for errors, printing and DOT export
     std::string label;              // optional name given by a module (e.g. "encoder.0.weight")
     std::shared_ptr<const std::string> scope;  // the NameScope the op ran in ("decoder.1"), if any
@@ -78,6 +80,20 @@ template <class T, class E> void accumulate_grad(Node<T>& node, E&& contribution
     }
     if (node.grad.shape() != node.shape)
         throw_shapes(node.op, "backward produced a gradient of the wrong shape:", node.grad.shape(), node.shape);
+}
+
+/// For an op whose gradient for `input` is its own output gradient unchanged (adding a bias, adding two
+/// tensors of one shape): hands `self`'s gradient buffer to `input` instead of copying it, when the backward
+/// pass releases the graph (nothing reads `self.grad` afterwards) and `input` has no gradient yet. Otherwise
+/// it is accumulate_grad. Call it last in a backward function: `self.grad` may be gone afterwards.
+template <class T> void pass_grad_through(Node<T>& self, Node<T>& input) {
+    if (input.requires_grad && !input.has_grad && self.grad_donatable && input.shape == self.shape) {
+        std::swap(input.grad, self.grad);  // self gets input's old buffer, which the engine then frees
+        input.has_grad = true;
+        self.grad_donatable = false;
+        return;
+    }
+    accumulate_grad(input, self.grad);
 }
 
 /// The gradient buffer of `node`, sized to its shape, for ops that write it in place (gemm with beta).
