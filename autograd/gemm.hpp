@@ -1,7 +1,6 @@
 #pragma once
-// Row-major gemm on raw buffers, for ops whose operands are views into larger arrays (a convolution's
-// columns, one sample of a batch). Every matrix product in aegrad is a BLAS gemm: matmul goes through
-// xtensor-blas, these ops through this thin wrapper.
+// Row-major gemm on raw buffers. Every matrix product in aegrad is a BLAS gemm through this wrapper:
+// matmul's, and the convolutions', whose operands are views into larger arrays (a chunk of columns).
 #include <cstddef>
 
 namespace aegrad {

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "autograd/aegrad.hpp"
+#include "autograd/gemm.hpp"
 
 using namespace aegrad;
 using Clock = std::chrono::steady_clock;
@@ -100,6 +101,31 @@ int main(int argc, char** argv) {
             n);
         fmt::print("{:<40} {:>12.1f} {:>12.1f} {:>8.2f}\n", c.what, flops / raw_s / 1e9, flops / tape_s / 1e9,
                    raw_s / tape_s);
+    }
+
+    // The same shapes on two threads: OpenBLAS's own threading, and aegrad's row/column split over
+    // single-threaded calls. The faster of the two is the 2-thread gemm limit side_by_side.py reports.
+    fmt::print("\n{:<40} {:>16} {:>16}\n", "sgemm on 2 threads", "OpenBLAS GFLOPS", "aegrad GFLOPS");
+    for (const auto& c : cases) {
+        const Shape sa = c.ta ? Shape{c.k, c.m} : Shape{c.m, c.k};
+        const Shape sb = c.tb ? Shape{c.n, c.k} : Shape{c.k, c.n};
+        xt::xarray<float> A = filled(sa, 0.01f), B = filled(sb, 0.02f), C = xt::xarray<float>::from_shape({c.m, c.n});
+        const double flops = 2.0 * c.m * c.n * c.k;
+        const int n = std::max(20, static_cast<int>(2e9 / flops));
+        set_num_threads(1);
+        set_blas_threads(2);
+        const double openblas_s = median_seconds(
+            [&] {
+                cblas_sgemm(CblasRowMajor, c.ta ? CblasTrans : CblasNoTrans, c.tb ? CblasTrans : CblasNoTrans,
+                            static_cast<int>(c.m), static_cast<int>(c.n), static_cast<int>(c.k), 1.f, A.data(),
+                            static_cast<int>(sa[1]), B.data(), static_cast<int>(sb[1]), 0.f, C.data(),
+                            static_cast<int>(c.n));
+            },
+            n);
+        set_num_threads(2);  // pins OpenBLAS back to one thread per call
+        const double split_s = median_seconds(
+            [&] { gemm(c.ta, c.tb, c.m, c.n, c.k, 1.f, A.data(), sa[1], B.data(), sb[1], 0.f, C.data(), c.n); }, n);
+        fmt::print("{:<40} {:>16.1f} {:>16.1f}\n", c.what, flops / openblas_s / 1e9, flops / split_s / 1e9);
     }
     return 0;
 }
