@@ -3,6 +3,7 @@
 #include "autograd/activations.hpp"
 #include "autograd/bias.hpp"
 #include "autograd/blas_runtime.hpp"
+#include "autograd/buffer_pool.hpp"
 #include "autograd/conv.hpp"
 #include "autograd/elementwise.hpp"
 #include "autograd/errors.hpp"

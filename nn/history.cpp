@@ -15,11 +15,11 @@ void History::write_csv(const std::string& path) const {
     const std::string tmp = fmt::format("{}.tmp.{}", path, getpid());
     {
         std::ofstream out(tmp);
-        out << "phase,epoch,loss,val_loss,seconds,samples_per_s,lr,rss_mb\n";
+        out << "phase,epoch,loss,val_loss,seconds,samples_per_s,lr,rss_mb,new_buffers\n";
         for (const auto& e : epochs)
-            out << fmt::format("{},{},{:.8g},{},{:.4f},{:.1f},{:.6g},{:.1f}\n", e.phase, e.epoch, e.loss,
+            out << fmt::format("{},{},{:.8g},{},{:.4f},{:.1f},{:.6g},{:.1f},{}\n", e.phase, e.epoch, e.loss,
                                std::isnan(e.val_loss) ? std::string() : fmt::format("{:.8g}", e.val_loss), e.seconds,
-                               e.samples_per_s, e.lr, e.rss_mb);
+                               e.samples_per_s, e.lr, e.rss_mb, e.new_buffers);
         if (!out)
             throw std::runtime_error(fmt::format("{}: cannot write the history", path));
     }
@@ -48,8 +48,8 @@ History History::read_csv(const std::string& path) {
         for (std::size_t comma; (comma = line.find(',', start)) != std::string::npos; start = comma + 1)
             f.push_back(line.substr(start, comma - start));
         f.push_back(line.substr(start));
-        if (f.size() != 7 && f.size() != 8)  // files written before rss_mb have 7
-            throw std::runtime_error(fmt::format("{}:{}: expected 8 fields, found {}", path, number, f.size()));
+        if (f.size() < 7 || f.size() > 9)  // files written before rss_mb have 7 fields, before new_buffers 8
+            throw std::runtime_error(fmt::format("{}:{}: expected 9 fields, found {}", path, number, f.size()));
         try {
             EpochRecord r;
             r.phase = f[0];
@@ -59,7 +59,8 @@ History History::read_csv(const std::string& path) {
             r.seconds = std::stod(f[4]);
             r.samples_per_s = std::stod(f[5]);
             r.lr = std::stod(f[6]);
-            r.rss_mb = f.size() == 8 ? std::stod(f[7]) : 0;
+            r.rss_mb = f.size() >= 8 ? std::stod(f[7]) : 0;
+            r.new_buffers = f.size() >= 9 ? std::stol(f[8]) : 0;
             h.epochs.push_back(r);
         } catch (const std::exception&) {
             throw std::runtime_error(fmt::format("{}:{}: not a history record: {}", path, number, line));

@@ -15,6 +15,9 @@ struct EpochRecord {
     double samples_per_s = 0;
     double lr = 0;
     double rss_mb = 0;  // the process's resident memory at the epoch's end: flat across epochs when nothing leaks
+    // Tensor buffers the epoch's training steps took from the system rather than from aegrad's buffer pool:
+    // 0 once every shape has been seen (autograd/buffer_pool.hpp).
+    long new_buffers = 0;
 };
 
 /// The process's resident memory now, in MB (from /proc/self/statm; 0 where that is unavailable).
@@ -22,7 +25,7 @@ double resident_memory_mb();
 
 struct History {
     std::vector<EpochRecord> epochs;
-    /// Columns: phase,epoch,loss,val_loss,seconds,samples_per_s,lr,rss_mb. Written atomically.
+    /// Columns: phase,epoch,loss,val_loss,seconds,samples_per_s,lr,rss_mb,new_buffers. Written atomically.
     void write_csv(const std::string& path) const;
     /// Reads what write_csv wrote; throws std::runtime_error naming the file and line otherwise.
     static History read_csv(const std::string& path);

@@ -7,6 +7,7 @@
 #include <xtensor/xmath.hpp>
 #include <xtensor/xsort.hpp>
 
+#include "autograd/buffer_pool.hpp"
 #include "autograd/losses.hpp"
 #include "nn/progress.hpp"
 
@@ -60,6 +61,7 @@ History fit(Module& model, Optimizer& optimizer, const xt::xarray<float>& inputs
         loader.start_epoch();
         progress.start_epoch(options.phase(), epoch, options.epochs(), loader.batches_per_epoch());
         const auto start = Clock::now();
+        const std::size_t buffers_before = buffer_pool_stats().system_allocations;
         double loss_sum = 0;
         std::size_t seen = 0, step = 0;
         while (loader.next(batch)) {
@@ -92,6 +94,7 @@ History fit(Module& model, Optimizer& optimizer, const xt::xarray<float>& inputs
         r.epoch = epoch;
         r.loss = seen ? loss_sum / seen : NAN;
         r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+        r.new_buffers = static_cast<long>(buffer_pool_stats().system_allocations - buffers_before);
         r.samples_per_s = r.seconds > 0 ? seen / r.seconds : 0;
         r.lr = optimizer.lr();
         if (options.validation())
