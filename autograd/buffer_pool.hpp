@@ -3,12 +3,17 @@
 // same buffer sizes every step; this pool keeps freed buffers by size and hands them back, so from the
 // second step on no tensor buffer comes from the system (the idea of PyTorch's caching allocator for GPUs).
 //
-// meson.build makes PoolAllocator xtensor's default allocator (XTENSOR_DEFAULT_ALLOCATOR) for every target,
-// and force-includes this header so the name is declared before any xtensor header; the pkg-config file
-// passes both flags on. It therefore includes nothing from xtensor, and only the standard library.
+// This header makes PoolAllocator xtensor's default allocator (XTENSOR_DEFAULT_ALLOCATOR), so it must come
+// before any xtensor header: meson.build force-includes it in every target (-include), the pkg-config file
+// passes that flag on, and autograd/tensor.hpp includes it first. It includes only the standard library.
 #include <cstddef>
 #include <limits>
 #include <new>
+
+#ifdef XTENSOR_CONFIG_HPP
+#error "autograd/buffer_pool.hpp must come before xtensor's headers: compile with -include autograd/buffer_pool.hpp (pkg-config --cflags aegrad)"
+#endif
+#define XTENSOR_DEFAULT_ALLOCATOR(T) ::aegrad::memory::PoolAllocator<T>
 
 namespace aegrad {
 

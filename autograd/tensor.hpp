@@ -5,6 +5,8 @@
 //
 // Tensors are templates on the element type: float for training, double for gradient checks. Both are
 // explicitly instantiated in the library.
+#include "autograd/buffer_pool.hpp"  // first: it sets xtensor's allocator
+
 #include <functional>
 #include <iosfwd>
 #include <memory>
