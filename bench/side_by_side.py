@@ -77,15 +77,9 @@ def tape_numbers(build):
     out, _ = run([f"{build}/bench/bench_tape"])
     recorded = float(re.search(r"tape add, recorded\s+(\d+) ns", out).group(1))
     raw = float(re.search(r"raw xtensor a \+ b\s+(\d+) ns", out).group(1))
-    table = out[out.index("raw GFLOPS"):out.index("sgemm on 2 threads")]
-    gflops = [float(m.group(1)) for m in re.finditer(r"\s([0-9.]+)\s+[0-9.]+\s+[0-9.]+\s*$", table, re.M)]
-    # On 2 threads, per shape, the faster of OpenBLAS's own threading and aegrad's split.
-    table2 = out[out.index("sgemm on 2 threads"):]
-    gflops2 = [max(float(m.group(1)), float(m.group(2)))
-               for m in re.finditer(r"\s([0-9.]+)\s+([0-9.]+)\s*$", table2, re.M)]
+    rates = last_json(out)["sgemm_gflops"]  # batch -> threads -> median GFLOPS over the seed model's shapes
     core = re.search(r"OpenBLAS core (\w+)", out).group(1)
-    return {"recorded_add_ns": recorded, "raw_add_ns": raw, "sgemm_gflops": statistics.median(gflops),
-            "sgemm_gflops_2": statistics.median(gflops2), "core": core}
+    return {"recorded_add_ns": recorded, "raw_add_ns": raw, "sgemm_gflops": rates, "core": core}
 
 
 def fmt_s(v):
@@ -148,16 +142,18 @@ def main():
 def report(results, torch_ok):
     tape = results["tape"]["aegrad"]
     flops = SEED_FLOP_PER_SAMPLE * TRAIN_SAMPLES
-    rate = {1: tape["sgemm_gflops"] * 1e9, 2: tape["sgemm_gflops_2"] * 1e9}
-    limit = {t: flops / r for t, r in rate.items()}
-    lines = [f"aegrad: OpenBLAS core {tape['core']}, no environment variables set. sgemm on the seed model's "
-             f"shapes: {tape['sgemm_gflops']:.1f} GFLOPS on 1 thread, {tape['sgemm_gflops_2']:.1f} on 2 (the faster "
-             f"of OpenBLAS's threads and aegrad's split, per shape).",
-             f"Seed epoch: {flops / 1e9:.1f} GFLOP of matrix products; gemm limit {limit[1]:.3f} s on 1 thread, "
-             f"{limit[2]:.3f} s on 2 ({limit[1] / 2:.3f} s if two threads doubled the rate).", ""]
+    rates = tape["sgemm_gflops"]
+    # The time an epoch would take if it were nothing but its gemms, at the rate measured on its own shapes.
+    limit = {(int(b), int(t)): flops / (r * 1e9) for b, per in rates.items() for t, r in per.items()}
+    lines = [f"aegrad: OpenBLAS core {tape['core']}, no environment variables set.",
+             f"Seed epoch: {flops / 1e9:.1f} GFLOP of matrix products. sgemm on the seed model's shapes (median of "
+             f"four, GFLOPS): batch 256 {rates['256']['1']:.1f} on 1 thread, {rates['256']['2']:.1f} on 2; batch 32 "
+             f"{rates['32']['1']:.1f} on 1, {rates['32']['2']:.1f} on 2 (on 2 threads, the faster of OpenBLAS's "
+             f"threads and aegrad's split, per shape). Gemm limit at batch 256: {limit[256, 1]:.3f} s on 1 thread, "
+             f"{limit[256, 2]:.3f} s on 2.", ""]
     lines += ["| seed model epoch | aegrad s | PyTorch s (best core) | PyTorch core | aegrad / PyTorch | "
-              "aegrad / gemm limit | RSS MB first → last epoch (aegrad; PyTorch) |",
-              "|---|---|---|---|---|---|---|"]
+              "gemm limit s | aegrad / gemm limit | RSS MB first → last epoch (aegrad; PyTorch) |",
+              "|---|---|---|---|---|---|---|---|"]
     best = {}
     for row in results["seed"]:
         a = row["aegrad"]
@@ -170,7 +166,7 @@ def report(results, torch_ok):
             rss += f"; {t['rss_first']:.0f} → {t['rss_last']:.0f}"
         lines.append(f"| batch {row['batch']}, {row['threads']} thread(s) | {fmt_s(a['seconds'])} | "
                      f"{fmt_s(t and t['seconds'])} | {t['core'] if t else '-'} | {ratio(a['seconds'], t and t['seconds'])} | "
-                     f"{a['seconds'] / limit[row['threads']]:.2f} | {rss} |")
+                     f"{limit[row['batch'], row['threads']]:.3f} | {a['seconds'] / limit[row['batch'], row['threads']]:.2f} | {rss} |")
     if torch_ok:
         lines.append("")
         for batch in (256, 32):

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 #include <functional>
+#include <map>
+#include <string>
 #include <vector>
 
 #include <cblas.h>
@@ -38,12 +40,31 @@ struct GemmCase {
     bool ta, tb;
 };
 
+// A case's operands, stored as the layer holds them (a transposed operand is read with a flag).
+struct GemmOperands {
+    explicit GemmOperands(const GemmCase& c)
+        : c(c), sa(c.ta ? Shape{c.k, c.m} : Shape{c.m, c.k}), sb(c.tb ? Shape{c.n, c.k} : Shape{c.k, c.n}),
+          A(filled(sa, 0.01f)), B(filled(sb, 0.02f)), C(xt::xarray<float>::from_shape({c.m, c.n})),
+          flops(2.0 * c.m * c.n * c.k), reps(std::max(20, static_cast<int>(2e9 / flops))) {}
+    // One cblas_sgemm call, with however many threads OpenBLAS is set to.
+    void raw_sgemm() {
+        cblas_sgemm(CblasRowMajor, c.ta ? CblasTrans : CblasNoTrans, c.tb ? CblasTrans : CblasNoTrans,
+                    static_cast<int>(c.m), static_cast<int>(c.n), static_cast<int>(c.k), 1.f, A.data(),
+                    static_cast<int>(sa[1]), B.data(), static_cast<int>(sb[1]), 0.f, C.data(), static_cast<int>(c.n));
+    }
+    GemmCase c;
+    Shape sa, sb;
+    xt::xarray<float> A, B, C;
+    double flops;
+    int reps;
+};
+
 } // namespace
 
 int main(int argc, char** argv) {
     const std::string core = ensure_fast_blas_core(argc, argv);
-    set_blas_threads(1);
-    fmt::print("aegrad tape benchmark — {}; BLAS threads 1; medians of 7 runs\n\n", core);
+    set_num_threads(1);  // one thread for the tape and for OpenBLAS, until the 2-thread table
+    fmt::print("aegrad tape benchmark — {}; 1 thread; medians of 7 runs\n\n", core);
 
     // Tape overhead: one add on [2, 2] tensors, raw xtensor vs the tape without and with recording.
     Tensor<float> a(filled({2, 2}, 1.f), true), b(filled({2, 2}, 2.f), true);
@@ -70,62 +91,61 @@ int main(int argc, char** argv) {
     fmt::print("  {:<44} {:>8.0f} ns\n", "tape mul forward + backward, per op in a chain", fwd_bwd * 1e9);
     fmt::print("  recording overhead over raw xtensor: {:.0f} ns per op\n\n", (recorded - raw) * 1e9);
 
-    // The seed model's first layer, B = 256, 784 -> 100, and the transposed products its backward runs.
-    const GemmCase cases[] = {
-        {"forward  x[256,784] W[784,100]", 256, 100, 784, false, false},
-        {"decoder  h[256,100] W^T (W[784,100])", 256, 784, 100, false, true},
-        {"dW = x^T g: x[256,784]^T g[256,100]", 784, 100, 256, true, false},
-        {"dx = g W^T: g[256,100] W[784,100]^T", 256, 784, 100, false, true},
-    };
-    fmt::print("{:<40} {:>12} {:>12} {:>8}\n", "matmul (float)", "raw GFLOPS", "tape GFLOPS", "ratio");
-    for (const auto& c : cases) {
-        const Shape sa = c.ta ? Shape{c.k, c.m} : Shape{c.m, c.k};
-        const Shape sb = c.tb ? Shape{c.n, c.k} : Shape{c.k, c.n};
-        xt::xarray<float> A = filled(sa, 0.01f), B = filled(sb, 0.02f), C = xt::xarray<float>::from_shape({c.m, c.n});
-        const double flops = 2.0 * c.m * c.n * c.k;
-        const int n = std::max(20, static_cast<int>(2e9 / flops));
-        const double raw_s = median_seconds(
-            [&] {
-                cblas_sgemm(CblasRowMajor, c.ta ? CblasTrans : CblasNoTrans, c.tb ? CblasTrans : CblasNoTrans,
-                            static_cast<int>(c.m), static_cast<int>(c.n), static_cast<int>(c.k), 1.f, A.data(),
-                            static_cast<int>(sa[1]), B.data(), static_cast<int>(sb[1]), 0.f, C.data(),
-                            static_cast<int>(c.n));
-            },
-            n);
-        Tensor<float> ta(A), tb(B);
-        const double tape_s = median_seconds(
-            [&] {
-                auto out = matmul(c.ta ? transpose(ta) : ta, c.tb ? transpose(tb) : tb);
-                (void)out;
-            },
-            n);
-        fmt::print("{:<40} {:>12.1f} {:>12.1f} {:>8.2f}\n", c.what, flops / raw_s / 1e9, flops / tape_s / 1e9,
-                   raw_s / tape_s);
-    }
-
-    // The same shapes on two threads: OpenBLAS's own threading, and aegrad's row/column split over
-    // single-threaded calls. The faster of the two is the 2-thread gemm limit side_by_side.py reports.
-    fmt::print("\n{:<40} {:>16} {:>16}\n", "sgemm on 2 threads", "OpenBLAS GFLOPS", "aegrad GFLOPS");
-    for (const auto& c : cases) {
-        const Shape sa = c.ta ? Shape{c.k, c.m} : Shape{c.m, c.k};
-        const Shape sb = c.tb ? Shape{c.n, c.k} : Shape{c.k, c.n};
-        xt::xarray<float> A = filled(sa, 0.01f), B = filled(sb, 0.02f), C = xt::xarray<float>::from_shape({c.m, c.n});
-        const double flops = 2.0 * c.m * c.n * c.k;
-        const int n = std::max(20, static_cast<int>(2e9 / flops));
+    // The seed model's first layer, 784 -> 100, and the transposed products its backward runs, at the two
+    // batch sizes side_by_side.py trains with. A case's name is built here, so it owns its string.
+    std::map<std::size_t, std::map<int, std::vector<double>>> rates;  // batch -> threads -> GFLOPS per case
+    for (std::size_t B : {std::size_t(256), std::size_t(32)}) {
+        std::vector<std::string> names = {fmt::format("forward  x[{},784] W[784,100]", B),
+                                          fmt::format("decoder  h[{},100] W^T (W[784,100])", B),
+                                          fmt::format("dW = x^T g: x[{0},784]^T g[{0},100]", B),
+                                          fmt::format("dx = g W^T: g[{},100] W[784,100]^T", B)};
+        const GemmCase cases[] = {
+            {names[0].c_str(), B, 100, 784, false, false},
+            {names[1].c_str(), B, 784, 100, false, true},
+            {names[2].c_str(), 784, 100, B, true, false},
+            {names[3].c_str(), B, 784, 100, false, true},
+        };
         set_num_threads(1);
-        set_blas_threads(2);
-        const double openblas_s = median_seconds(
-            [&] {
-                cblas_sgemm(CblasRowMajor, c.ta ? CblasTrans : CblasNoTrans, c.tb ? CblasTrans : CblasNoTrans,
-                            static_cast<int>(c.m), static_cast<int>(c.n), static_cast<int>(c.k), 1.f, A.data(),
-                            static_cast<int>(sa[1]), B.data(), static_cast<int>(sb[1]), 0.f, C.data(),
-                            static_cast<int>(c.n));
-            },
-            n);
-        set_num_threads(2);  // pins OpenBLAS back to one thread per call
-        const double split_s = median_seconds(
-            [&] { gemm(c.ta, c.tb, c.m, c.n, c.k, 1.f, A.data(), sa[1], B.data(), sb[1], 0.f, C.data(), c.n); }, n);
-        fmt::print("{:<40} {:>16.1f} {:>16.1f}\n", c.what, flops / openblas_s / 1e9, flops / split_s / 1e9);
+        fmt::print("{:<42} {:>12} {:>12} {:>8}\n", "matmul (float), 1 thread", "raw GFLOPS", "tape GFLOPS", "ratio");
+        for (const auto& c : cases) {
+            GemmOperands g(c);
+            const double raw_s = median_seconds([&] { g.raw_sgemm(); }, g.reps);
+            Tensor<float> ta(g.A), tb(g.B);
+            const double tape_s = median_seconds(
+                [&] {
+                    auto out = matmul(c.ta ? transpose(ta) : ta, c.tb ? transpose(tb) : tb);
+                    (void)out;
+                },
+                g.reps);
+            fmt::print("{:<42} {:>12.1f} {:>12.1f} {:>8.2f}\n", c.what, g.flops / raw_s / 1e9,
+                       g.flops / tape_s / 1e9, raw_s / tape_s);
+            rates[B][1].push_back(g.flops / raw_s / 1e9);
+        }
+
+        // The same shapes on two threads: OpenBLAS's own threading, and aegrad's row/column split over
+        // single-threaded calls. The faster of the two is the 2-thread rate for the gemm limit.
+        fmt::print("\n{:<42} {:>16} {:>16}\n", "sgemm on 2 threads", "OpenBLAS GFLOPS", "aegrad GFLOPS");
+        for (const auto& c : cases) {
+            GemmOperands g(c);
+            set_num_threads(1);
+            set_blas_threads(2);
+            const double openblas_s = median_seconds([&] { g.raw_sgemm(); }, g.reps);
+            set_num_threads(2);  // pins OpenBLAS back to one thread per call
+            const double split_s = median_seconds(
+                [&] { gemm(c.ta, c.tb, c.m, c.n, c.k, 1.f, g.A.data(), g.sa[1], g.B.data(), g.sb[1], 0.f, g.C.data(), c.n); },
+                g.reps);
+            fmt::print("{:<42} {:>16.1f} {:>16.1f}\n", c.what, g.flops / openblas_s / 1e9, g.flops / split_s / 1e9);
+            rates[B][2].push_back(g.flops / std::min(openblas_s, split_s) / 1e9);
+        }
+        fmt::print("\n");
     }
+    // For side_by_side.py: the median rate over the four shapes, per batch size and thread count.
+    auto median = [](std::vector<double> v) {
+        std::sort(v.begin(), v.end());
+        return (v[(v.size() - 1) / 2] + v[v.size() / 2]) / 2;
+    };
+    fmt::print("{{\"sgemm_gflops\": {{\"256\": {{\"1\": {:.2f}, \"2\": {:.2f}}}, \"32\": {{\"1\": {:.2f}, \"2\": {:.2f}}}}}, "
+               "\"blas_core\": \"{}\"}}\n",
+               median(rates[256][1]), median(rates[256][2]), median(rates[32][1]), median(rates[32][2]), blas_core_name());
     return 0;
 }
