@@ -11,6 +11,11 @@ namespace {
 std::size_t row_grain(std::size_t n) { return std::max<std::size_t>(1, 65536 / std::max<std::size_t>(1, n)); }
 } // namespace
 
+template <class T> void relu_gate(const T* grad, const T* out, std::size_t n, T* gated) {
+    for (std::size_t i = 0; i < n; ++i)
+        gated[i] = out[i] > T(0) ? grad[i] : T(0);
+}
+
 template <class T> Tensor<T> add_bias(const Tensor<T>& x, const Tensor<T>& bias, bool relu) {
     if (x.dim() != 2 || bias.dim() != 1 || bias.shape()[0] != x.shape()[1])
         throw_shapes(relu ? "add_bias+relu" : "add_bias", "needs x [B, n] and bias [n], got", x.shape(), bias.shape());
@@ -44,8 +49,7 @@ template <class T> Tensor<T> add_bias(const Tensor<T>& x, const Tensor<T>& bias,
             const T* y = self.value.data();
             T* d = gated.data();
             parallel_for(rows, [&](std::size_t r0, std::size_t r1) {
-                for (std::size_t i = r0 * n; i < r1 * n; ++i)
-                    d[i] = y[i] > T(0) ? g[i] : T(0);
+                relu_gate(g + r0 * n, y + r0 * n, (r1 - r0) * n, d + r0 * n);
             }, row_grain(n));
             g = gated.data();
         }
@@ -72,6 +76,8 @@ template <class T> Tensor<T> add_bias(const Tensor<T>& x, const Tensor<T>& bias,
     });
 }
 
+template void relu_gate(const float*, const float*, std::size_t, float*);
+template void relu_gate(const double*, const double*, std::size_t, double*);
 template Tensor<float> add_bias(const Tensor<float>&, const Tensor<float>&, bool);
 template Tensor<double> add_bias(const Tensor<double>&, const Tensor<double>&, bool);
 

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "autograd/bias.hpp"
 #include "autograd/gemm.hpp"
 #include "autograd/im2col.hpp"
 #include "autograd/parallel.hpp"
@@ -270,9 +271,7 @@ Tensor<T> conv_transpose2d(const Tensor<T>& x, const Tensor<T>& weight, const Te
             const T* grad = self.grad.data() + n0 * out_size;
             if (relu) {
                 auto& gated = scratch<T>(3, n * out_size);
-                const T* y = self.value.data() + n0 * out_size;
-                for (std::size_t i = 0; i < n * out_size; ++i)
-                    gated[i] = y[i] > T(0) ? grad[i] : T(0);
+                relu_gate(grad, self.value.data() + n0 * out_size, n * out_size, gated.data());
                 grad = gated.data();
             }
             if (db) {

@@ -5,6 +5,7 @@
 #include <numeric>
 #include <vector>
 
+#include "autograd/bias.hpp"
 #include "autograd/parallel.hpp"
 
 namespace aegrad {
@@ -233,9 +234,7 @@ void to_channel_major(const T* in, std::size_t batch, std::size_t channels, std:
                 std::memcpy(d, s, positions * sizeof(T));
                 continue;
             }
-            const T* __restrict gt = gate + t * positions;
-            for (std::size_t p = 0; p < positions; ++p)
-                d[p] = gt[p] > T(0) ? s[p] : T(0);
+            relu_gate(s, gate + t * positions, positions, d);
         }
     }, kGrain);
 }

@@ -68,11 +68,13 @@ template <class T> Tensor<T> mse_loss(const Tensor<T>& prediction, const Tensor<
                                   Node<T>& targ = *self.inputs[1];
                                   if (targ.requires_grad)
                                       accumulate_grad(targ, -g * dpred);
-                                  // A pass that releases the graph never runs this again: the buffer can go.
-                                  if (g == T(1) && self.grad_donatable)
-                                      accumulate_grad(pred, std::move(dpred));
-                                  else
+                                  if (!self.grad_donatable) {  // a retained graph may run this again
                                       accumulate_grad(pred, g * dpred);
+                                      return;
+                                  }
+                                  if (g != T(1))
+                                      dpred *= g;
+                                  accumulate_grad(pred, std::move(dpred));  // the buffer itself, no copy
                               });
 }
 
