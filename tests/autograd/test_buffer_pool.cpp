@@ -25,13 +25,9 @@ struct AllocationsPerStep : nn::Callback {
     void on_step_end(nn::Module&, std::size_t, double) override { after_step.push_back(system_allocations()); }
 };
 
-xt::xarray<float> uniform_images(std::size_t n, std::uint64_t seed) {
-    Generator gen(seed);
-    std::uniform_real_distribution<float> u(0.f, 1.f);
-    xt::xarray<float> x = xt::xarray<float>::from_shape({n, std::size_t(784)});
-    for (auto& v : x)
-        v = u(gen.engine());
-    return x;
+// [n, 784] floats in [0, 1), like pixels.
+xt::xarray<float> uniform_images(std::size_t n, unsigned seed) {
+    return xt::cast<float>(testing::random_tensor({n, 784}, seed, false, 0.0, 1.0).value());
 }
 
 } // namespace
