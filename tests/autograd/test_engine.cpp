@@ -103,6 +103,19 @@ TEST_CASE("Ops that hand gradient buffers on give the same gradients with and wi
     CHECK(xt::allclose(released[2], xt::xarray<double>(-2.0 * (p - t) / 6.0), 1e-14, 0.0));
 }
 
+TEST_CASE("mse_loss hands on a scaled buffer when its output gradient is not 1") {
+    // loss * 3 seeds mse_loss's backward with 3: the donated buffer must be scaled, as the copy is.
+    auto grad_of_prediction = [](bool retain) {
+        Tensor<double> p(xt::xarray<double>{0.5, -1.0, 2.0}, true);
+        Tensor<double> t(xt::xarray<double>{1.0, 0.0, 1.0});
+        (mse_loss(p, t) * 3.0).backward(BackwardOptions{retain});
+        return xt::xarray<double>(p.grad());
+    };
+    const xt::xarray<double> expected = 3.0 * 2.0 * xt::xarray<double>{-0.5, -1.0, 1.0} / 3.0;
+    CHECK(xt::allclose(grad_of_prediction(false), expected, 1e-14, 0.0));
+    CHECK(xt::allclose(grad_of_prediction(true), expected, 1e-14, 0.0));
+}
+
 TEST_CASE("A step's graph is freed when its tensors go out of scope, and memory stays flat over 10,000 steps") {
     // A small training step: the loop never clears a tape by hand.
     Tensor<float> w(xt::xarray<float>(xt::ones<float>({64, 32}) * 0.01f), true);
