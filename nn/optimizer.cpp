@@ -3,10 +3,12 @@
 #include <cmath>
 #include <unordered_set>
 
+#include <xsimd/xsimd.hpp>
 #include <xtensor/xmath.hpp>
 #include <xtensor/xoperation.hpp>
 
 #include "autograd/grad_mode.hpp"
+#include "autograd/parallel.hpp"
 
 namespace aegrad::nn {
 
@@ -71,27 +73,56 @@ template <class T>
 BasicAdam<T>::BasicAdam(std::vector<Tensor<T>> parameters, AdamOptions options, AdamVariant variant)
     : BasicOptimizer<T>(std::move(parameters), options.lr()), options_(options), variant_(variant) {}
 
+namespace {
+// Everything one Adam-family step needs besides the arrays. Adam, AdamW and Nadam differ only in these:
+//   g' = g + l2 p;  m = b1 m + (1 - b1) g';  v = b2 v + (1 - b2) g'^2;
+//   p = shrink p - (cg g' + cm m) / (sqrt(v / bias2) + eps)
+template <class T> struct AdamStep {
+    T shrink, l2, b1, b2, bias2, eps, cg, cm;
+};
+
+// One pass over elements [begin, end) of a parameter. The three xtensor expressions this replaces made three
+// passes and left the square root and division scalar: 12% of a batch-32 training step in perf.
+template <class T>
+void adam_block(T* p, const T* grad, T* m, T* v, std::size_t begin, std::size_t end, const AdamStep<T>& c) {
+    using Batch = xsimd::batch<T>;
+    const Batch shrink(c.shrink), l2(c.l2), b1(c.b1), a1(T(1) - c.b1), b2(c.b2), a2(T(1) - c.b2), bias2(c.bias2),
+        eps(c.eps), cg(c.cg), cm(c.cm);
+    std::size_t i = begin;
+    for (; i + Batch::size <= end; i += Batch::size) {
+        const Batch pi = Batch::load_unaligned(p + i);
+        const Batch g = Batch::load_unaligned(grad + i) + l2 * pi;
+        const Batch mi = b1 * Batch::load_unaligned(m + i) + a1 * g;
+        const Batch vi = b2 * Batch::load_unaligned(v + i) + a2 * g * g;
+        mi.store_unaligned(m + i);
+        vi.store_unaligned(v + i);
+        (shrink * pi - (cg * g + cm * mi) / (xsimd::sqrt(vi / bias2) + eps)).store_unaligned(p + i);
+    }
+    for (; i < end; ++i) {  // the same arithmetic, one element at a time
+        const T g = grad[i] + c.l2 * p[i];
+        m[i] = c.b1 * m[i] + (T(1) - c.b1) * g;
+        v[i] = c.b2 * v[i] + (T(1) - c.b2) * g * g;
+        p[i] = c.shrink * p[i] - (c.cg * g + c.cm * m[i]) / (std::sqrt(v[i] / c.bias2) + c.eps);
+    }
+}
+} // namespace
+
 template <class T>
 void BasicAdam<T>::update(xt::xarray<T>& p, const xt::xarray<T>& grad, typename BasicOptimizer<T>::State& s) {
-    const double lr = this->lr(), b1 = options_.beta1(), b2 = options_.beta2(), eps = options_.eps();
-    const double wd = options_.weight_decay();
+    const double lr = this->lr(), b1 = options_.beta1(), b2 = options_.beta2(), wd = options_.weight_decay();
     const double t = static_cast<double>(s.step);
     if (s.step == 1) {
         s.m = xt::zeros<T>(p.shape());
         s.v = xt::zeros<T>(p.shape());
     }
-    if (variant_ == AdamVariant::adamw && wd != 0.0)
-        p *= static_cast<T>(1.0 - lr * wd);  // decoupled: shrink the weight, not the gradient
-    // L2 weight decay folds into the gradient; without it the gradient is read in place (no copy per step).
-    const bool l2 = variant_ != AdamVariant::adamw && wd != 0.0;
-    xt::xarray<T> decayed;
-    if (l2)
-        decayed = grad + static_cast<T>(wd) * p;
-    const xt::xarray<T>& g = l2 ? decayed : grad;
-    xt::noalias(s.m) = static_cast<T>(b1) * s.m + static_cast<T>(1 - b1) * g;
-    xt::noalias(s.v) = static_cast<T>(b2) * s.v + static_cast<T>(1 - b2) * g * g;
-    const double bias2 = 1.0 - std::pow(b2, t);
-    auto denom = xt::sqrt(s.v / static_cast<T>(bias2)) + static_cast<T>(eps);
+    AdamStep<T> c{};
+    c.b1 = static_cast<T>(b1);
+    c.b2 = static_cast<T>(b2);
+    c.bias2 = static_cast<T>(1.0 - std::pow(b2, t));
+    c.eps = static_cast<T>(options_.eps());
+    // AdamW shrinks the weight (decoupled decay); Adam and Nadam fold L2 decay into the gradient.
+    c.shrink = static_cast<T>(variant_ == AdamVariant::adamw ? 1.0 - lr * wd : 1.0);
+    c.l2 = static_cast<T>(variant_ == AdamVariant::adamw ? 0.0 : wd);
     if (variant_ == AdamVariant::nadam) {
         // Momentum schedule mu_t = b1 (1 - 0.5 * 0.96^(t psi)); the update mixes the gradient (weighted by
         // the current mu) and the momentum (weighted by the next one).
@@ -99,13 +130,16 @@ void BasicAdam<T>::update(xt::xarray<T>& p, const xt::xarray<T>& grad, typename 
         const double mu = b1 * (1.0 - 0.5 * std::pow(0.96, t * psi));
         const double mu_next = b1 * (1.0 - 0.5 * std::pow(0.96, (t + 1) * psi));
         s.mu_product *= mu;
-        const T cg = static_cast<T>(lr * (1.0 - mu) / (1.0 - s.mu_product));
-        const T cm = static_cast<T>(lr * mu_next / (1.0 - s.mu_product * mu_next));
-        xt::noalias(p) -= (cg * g + cm * s.m) / denom;
-        return;
+        c.cg = static_cast<T>(lr * (1.0 - mu) / (1.0 - s.mu_product));
+        c.cm = static_cast<T>(lr * mu_next / (1.0 - s.mu_product * mu_next));
+    } else {
+        c.cg = T(0);
+        c.cm = static_cast<T>(lr / (1.0 - std::pow(b1, t)));
     }
-    const T step = static_cast<T>(lr / (1.0 - std::pow(b1, t)));
-    xt::noalias(p) -= step * s.m / denom;
+    T* values = p.data();
+    const T* g = grad.data();
+    parallel_for(p.size(), [&](std::size_t i0, std::size_t i1) { adam_block(values, g, s.m.data(), s.v.data(), i0, i1, c); },
+                 std::size_t(1) << 15);
 }
 
 template <class T>
