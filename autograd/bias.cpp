@@ -6,14 +6,34 @@
 
 namespace aegrad {
 
-namespace {
-// Rows per task: a task should touch 64K elements at least, or waking a thread costs more than it saves.
 std::size_t row_grain(std::size_t n) { return std::max<std::size_t>(1, 65536 / std::max<std::size_t>(1, n)); }
-} // namespace
 
 template <class T> void relu_gate(const T* grad, const T* out, std::size_t n, T* gated) {
     for (std::size_t i = 0; i < n; ++i)
         gated[i] = out[i] > T(0) ? grad[i] : T(0);
+}
+
+template <class T> void relu_gate_rows(const T* grad, const T* out, std::size_t rows, std::size_t n, T* gated) {
+    parallel_for(rows, [&](std::size_t r0, std::size_t r1) {
+        relu_gate(grad + r0 * n, out + r0 * n, (r1 - r0) * n, gated + r0 * n);
+    }, row_grain(n));
+}
+
+template <class T> void accumulate_bias_grad(Node<T>& bias, const T* g, std::size_t rows, std::size_t n) {
+    if (!bias.requires_grad)
+        return;
+    const bool accumulate = grad_buffer_for_write(bias) != T(0);
+    T* db = bias.grad.data();
+    // Each task owns a block of columns and sums it down the rows.
+    parallel_for(n, [&](std::size_t c0, std::size_t c1) {
+        if (!accumulate)
+            std::fill(db + c0, db + c1, T(0));
+        for (std::size_t r = 0; r < rows; ++r) {
+            const T* __restrict gr = g + r * n;
+            for (std::size_t c = c0; c < c1; ++c)
+                db[c] += gr[c];
+        }
+    }, 64);
 }
 
 template <class T> Tensor<T> add_bias(const Tensor<T>& x, const Tensor<T>& bias, bool relu) {
@@ -46,27 +66,10 @@ template <class T> Tensor<T> add_bias(const Tensor<T>& x, const Tensor<T>& bias,
         const T* g = self.grad.data();
         if (relu) {
             gated = xt::xarray<T>::from_shape(self.shape);
-            const T* y = self.value.data();
-            T* d = gated.data();
-            parallel_for(rows, [&](std::size_t r0, std::size_t r1) {
-                relu_gate(g + r0 * n, y + r0 * n, (r1 - r0) * n, d + r0 * n);
-            }, row_grain(n));
+            relu_gate_rows(g, self.value.data(), rows, n, gated.data());
             g = gated.data();
         }
-        if (bn.requires_grad) {
-            const bool accumulate = grad_buffer_for_write(bn) != T(0);
-            T* db = bn.grad.data();
-            // Each task owns a block of columns and sums it down the rows.
-            parallel_for(n, [&](std::size_t c0, std::size_t c1) {
-                if (!accumulate)
-                    std::fill(db + c0, db + c1, T(0));
-                for (std::size_t r = 0; r < rows; ++r) {
-                    const T* __restrict gr = g + r * n;
-                    for (std::size_t c = c0; c < c1; ++c)
-                        db[c] += gr[c];
-                }
-            }, 64);
-        }
+        accumulate_bias_grad(bn, g, rows, n);
         if (xn.requires_grad) {
             if (relu)
                 accumulate_grad(xn, std::move(gated));
@@ -76,6 +79,10 @@ template <class T> Tensor<T> add_bias(const Tensor<T>& x, const Tensor<T>& bias,
     });
 }
 
+template void relu_gate_rows(const float*, const float*, std::size_t, std::size_t, float*);
+template void relu_gate_rows(const double*, const double*, std::size_t, std::size_t, double*);
+template void accumulate_bias_grad(Node<float>&, const float*, std::size_t, std::size_t);
+template void accumulate_bias_grad(Node<double>&, const double*, std::size_t, std::size_t);
 template void relu_gate(const float*, const float*, std::size_t, float*);
 template void relu_gate(const double*, const double*, std::size_t, double*);
 template Tensor<float> add_bias(const Tensor<float>&, const Tensor<float>&, bool);

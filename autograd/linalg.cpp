@@ -1,10 +1,14 @@
 #include "autograd/linalg.hpp"
 
+#include <algorithm>
+
 #include <xtensor/xmanipulation.hpp>
 
 #include <fmt/format.h>
 
+#include "autograd/bias.hpp"
 #include "autograd/gemm.hpp"
+#include "autograd/parallel.hpp"
 #include "autograd/read_attribution.hpp"
 
 namespace aegrad {
@@ -39,6 +43,28 @@ template <class T> void gemm_into_grad(Node<T>& target, const xt::xarray<T>& x, 
     gemm_arrays(x, tx, y, ty, beta, target.grad);
 }
 
+// The gradients of C = op(A) op(B) for a node whose inputs 0 and 1 are A and B (read through a lazy
+// transpose when tA / tB), given g = dC [m, n]. With L = op(A) [m, k] and R = op(B) [k, n]:
+//   dL = g R^T          -> gemm(g, B, no, !tB)         fused transpose: dA = dL^T = R g^T -> gemm(B, g, tB, yes)
+//   dR = L^T g          -> gemm(A, g, !tA, no)         fused transpose: dB = dR^T = g^T L -> gemm(g, A, yes, tA)
+// The nodes are reached through self.inputs, so the ops' closures capture only the flags.
+template <class T> void product_backward(Node<T>& self, bool tA, bool tB, const xt::xarray<T>& g) {
+    Node<T>& a_node = tA ? *self.inputs[0]->transpose_of : *self.inputs[0];
+    Node<T>& b_node = tB ? *self.inputs[1]->transpose_of : *self.inputs[1];
+    const auto& A = a_node.get_value();
+    const auto& B = b_node.get_value();
+    // Under read attribution the transpose's own read must be seen: route through its node instead.
+    const bool fuse = !attribution_active();
+    if (tA && fuse)
+        gemm_into_grad(a_node, B, tB, g, true);
+    else
+        gemm_into_grad(*self.inputs[0], g, false, B, !tB);
+    if (tB && fuse)
+        gemm_into_grad(b_node, g, true, A, tA);
+    else
+        gemm_into_grad(*self.inputs[1], A, !tA, g, false);
+}
+
 } // namespace
 
 template <class T> Tensor<T> matmul(const Tensor<T>& a, const Tensor<T>& b) {
@@ -50,27 +76,52 @@ template <class T> Tensor<T> matmul(const Tensor<T>& a, const Tensor<T>& b) {
     xt::xarray<T> out = xt::xarray<T>::from_shape({a.shape()[0], b.shape()[1]});
     gemm_arrays(left.stored->get_value(), left.transposed, right.stored->get_value(), right.transposed, T(0), out);
 
-    // Backward, with L = op(A) [m, k], R = op(B) [k, n], g = dC [m, n]:
-    //   dL = g R^T          -> gemm(g, B, no, !tB)         fused transpose: dA = dL^T = R g^T -> gemm(B, g, tB, yes)
-    //   dR = L^T g          -> gemm(A, g, !tA, no)         fused transpose: dB = dR^T = g^T L -> gemm(g, A, yes, tA)
-    // The closure captures flags only: the nodes are reached through self.inputs.
     const bool tA = left.transposed, tB = right.transposed;
-    return Tensor<T>::from_op(std::move(out), "matmul", {a, b}, [tA, tB](Node<T>& self) {
-        Node<T>& a_node = tA ? *self.inputs[0]->transpose_of : *self.inputs[0];
-        Node<T>& b_node = tB ? *self.inputs[1]->transpose_of : *self.inputs[1];
-        const auto& A = a_node.get_value();
-        const auto& B = b_node.get_value();
-        const auto& g = self.grad;
-        // Under read attribution the transpose's own read must be seen: route through its node instead.
-        const bool fuse = !attribution_active();
-        if (tA && fuse)
-            gemm_into_grad(a_node, B, tB, g, true);
-        else
-            gemm_into_grad(*self.inputs[0], g, false, B, !tB);
-        if (tB && fuse)
-            gemm_into_grad(b_node, g, true, A, tA);
-        else
-            gemm_into_grad(*self.inputs[1], A, !tA, g, false);
+    return Tensor<T>::from_op(std::move(out), "matmul", {a, b},
+                              [tA, tB](Node<T>& self) { product_backward(self, tA, tB, self.grad); });
+}
+
+template <class T> Tensor<T> linear(const Tensor<T>& x, const Tensor<T>& weight, const Tensor<T>& bias, bool relu) {
+    const char* name = relu ? "linear+relu" : "linear";
+    if (x.dim() != 2 || weight.dim() != 2 || x.shape()[1] != weight.shape()[0])
+        throw_shapes(name, x.dim() != 2 || weight.dim() != 2 ? "needs x [B, k] and weight [k, n], got" : "inner sizes differ:",
+                     x.shape(), weight.shape());
+    if (bias.dim() != 1 || bias.shape()[0] != weight.shape()[1])
+        throw_shapes(name, "needs a bias [n] for a weight [k, n], got", bias.shape(), weight.shape());
+    const GemmOperand<T> left = gemm_operand(x);
+    const GemmOperand<T> right = gemm_operand(weight);
+    const std::size_t rows = x.shape()[0], n = weight.shape()[1];
+    xt::xarray<T> out = xt::xarray<T>::from_shape({rows, n});
+    // Every row starts as the bias and gemm adds the product onto it (beta = 1): the output is written by
+    // this fill instead of by OpenBLAS zeroing it, and no second array is made for x W + b.
+    T* o = out.data();
+    const T* b = bias.value().data();
+    parallel_for(rows, [&](std::size_t r0, std::size_t r1) {
+        for (std::size_t r = r0; r < r1; ++r)
+            std::copy(b, b + n, o + r * n);
+    }, row_grain(n));
+    gemm_arrays(left.stored->get_value(), left.transposed, right.stored->get_value(), right.transposed, T(1), out);
+    if (relu)
+        parallel_for(rows, [&](std::size_t r0, std::size_t r1) {
+            for (std::size_t i = r0 * n; i < r1 * n; ++i)
+                o[i] = std::max(o[i], T(0));
+        }, row_grain(n));
+
+    // Backward: g' = g where out > 0 (or g); dbias += column sums of g'; then matmul's backward with g'.
+    const bool tA = left.transposed, tB = right.transposed;
+    return Tensor<T>::from_op(std::move(out), name, {x, weight, bias}, [tA, tB, relu](Node<T>& self) {
+        const std::size_t rows = self.shape[0], n = self.shape[1];
+        xt::xarray<T> copy;  // for a retained graph, whose gradient may be read again
+        xt::xarray<T>* g = &self.grad;
+        if (relu) {
+            if (!self.grad_donatable) {
+                copy = xt::xarray<T>::from_shape(self.shape);
+                g = &copy;
+            }
+            relu_gate_rows(self.grad.data(), self.value.data(), rows, n, g->data());
+        }
+        accumulate_bias_grad(*self.inputs[2], g->data(), rows, n);
+        product_backward(self, tA, tB, *g);
     });
 }
 
@@ -88,6 +139,8 @@ template <class T> Tensor<T> transpose(const Tensor<T>& x) {
 
 template Tensor<float> matmul(const Tensor<float>&, const Tensor<float>&);
 template Tensor<double> matmul(const Tensor<double>&, const Tensor<double>&);
+template Tensor<float> linear(const Tensor<float>&, const Tensor<float>&, const Tensor<float>&, bool);
+template Tensor<double> linear(const Tensor<double>&, const Tensor<double>&, const Tensor<double>&, bool);
 template Tensor<float> transpose(const Tensor<float>&);
 template Tensor<double> transpose(const Tensor<double>&);
 

@@ -17,6 +17,9 @@ TEST_CASE("A shape mismatch names the op and both shapes") {
     CHECK_THROWS_WITH_AS(a + b, "add: cannot broadcast shapes [3, 4] and [3]", ShapeError);
     CHECK_THROWS_WITH_AS(a * b, "mul: cannot broadcast shapes [3, 4] and [3]", ShapeError);
     CHECK_THROWS_WITH_AS(matmul(a, a), "matmul: inner sizes differ: [3, 4] and [3, 4]", ShapeError);
+    CHECK_THROWS_WITH_AS(linear(a, a, b), "linear: inner sizes differ: [3, 4] and [3, 4]", ShapeError);
+    CHECK_THROWS_WITH_AS(linear(a, transpose(a), random_tensor({4}, 3), true),
+                         "linear+relu: needs a bias [n] for a weight [k, n], got [4] and [4, 3]", ShapeError);
     CHECK_THROWS_WITH_AS(mse_loss(a, b), doctest::Contains("mse_loss: prediction and target shapes differ"), ShapeError);
     CHECK_THROWS_WITH_AS(reshape(a, {5, -1}), doctest::Contains("reshape: cannot view [3, 4]"), ShapeError);
     CHECK_THROWS_WITH_AS(sum(a, {2}), doctest::Contains("sum: axis 2 is out of range"), ShapeError);

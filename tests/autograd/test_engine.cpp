@@ -103,6 +103,45 @@ TEST_CASE("Ops that hand gradient buffers on give the same gradients with and wi
     CHECK(xt::allclose(released[2], xt::xarray<double>(-2.0 * (p - t) / 6.0), 1e-14, 0.0));
 }
 
+TEST_CASE("linear+relu gates its gradient in place only when released: the same gradients as matmul then add_bias") {
+    // The fused op against the two ops it replaces, on a graph released after one pass and on a retained
+    // graph run twice; the weight is read directly and through a transpose, as a tied autoencoder reads it.
+    const xt::xarray<double> x0{{0.5, -1.0, 2.0}, {1.5, 0.25, -0.75}};
+    const xt::xarray<double> w0{{0.3, -0.6, 0.9}, {-0.2, 0.4, 0.1}, {0.7, 0.05, -0.5}};
+    // Non-zero where the output's ReLU is off, so a gated gradient there would differ from the true one.
+    const xt::xarray<double> target{{1.0, 0.5, 1.0}, {0.0, 1.0, 0.5}};
+    auto grads = [&](bool fused, bool retain) {
+        Tensor<double> x(x0, true), w(w0, true), b(xt::xarray<double>{0.1, -0.2, 0.3}, true);
+        auto layer = [&](const Tensor<double>& in, const Tensor<double>& weight) {
+            return fused ? linear(in, weight, b, true) : add_bias(matmul(in, weight), b, true);
+        };
+        auto out = layer(layer(x, w), transpose(w));
+        auto loss = mse_loss(out, Tensor<double>(target));
+        loss.backward(BackwardOptions{retain});
+        std::vector<xt::xarray<double>> first{x.grad(), w.grad(), b.grad()};
+        if (retain)  // a retained graph keeps the output's own gradient, not the gated one
+            CHECK(xt::allclose(out.grad(), 2.0 * (out.value() - target) / 6.0, 1e-14, 0.0));
+        if (retain) {
+            for (auto* p : {&x, &w, &b})
+                p->zero_grad();
+            loss.backward();
+            CHECK(xt::allclose(x.grad(), first[0], 1e-14, 0.0));
+            CHECK(xt::allclose(w.grad(), first[1], 1e-14, 0.0));
+            CHECK(xt::allclose(b.grad(), first[2], 1e-14, 0.0));
+        }
+        return first;
+    };
+    const auto reference = grads(false, false);
+    // Some ReLUs are off, so the gate matters.
+    Tensor<double> x(x0), w(w0);
+    CHECK(xt::any(xt::equal(linear(x, w, Tensor<double>(xt::xarray<double>{0.1, -0.2, 0.3}), true).value(), 0.0)));
+    for (bool retain : {false, true}) {
+        const auto fused = grads(true, retain);
+        for (std::size_t i = 0; i < reference.size(); ++i)
+            CHECK(xt::allclose(fused[i], reference[i], 1e-13, 0.0));
+    }
+}
+
 TEST_CASE("mse_loss hands on a scaled buffer when its output gradient is not 1") {
     // loss * 3 seeds mse_loss's backward with 3: the donated buffer must be scaled, as the copy is.
     auto grad_of_prediction = [](bool retain) {

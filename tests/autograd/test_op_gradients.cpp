@@ -88,6 +88,26 @@ TEST_CASE("gradcheck: matmul") {
     }
 }
 
+TEST_CASE("gradcheck: linear") {
+    // x [5, 4], W [4, 3], b [3]. With the ReLU, every pre-activation is checked to lie well away from the
+    // kink, so the finite differences never straddle it.
+    auto x = random_tensor({5, 4}, 1), w = random_tensor({4, 3}, 2), wt = random_tensor({3, 4}, 3), b = random_tensor({3}, 4);
+    auto away_from_kink = [](const Tensor<double>& pre) { return xt::amin(xt::abs(pre.value()))() > 1e-3; };
+    SUBCASE("plain") { CHECK_GRADCHECK([](const In& v) { return linear(v[0], v[1], v[2]); }, {x, w, b}); }
+    SUBCASE("fused relu") {
+        REQUIRE(away_from_kink(matmul(x, w) + b));
+        CHECK_GRADCHECK([](const In& v) { return linear(v[0], v[1], v[2], true); }, {x, w, b});
+    }
+    SUBCASE("weight read through a transpose, fused relu") {
+        REQUIRE(away_from_kink(matmul(x, transpose(wt)) + b));
+        CHECK_GRADCHECK([](const In& v) { return linear(v[0], transpose(v[1]), v[2], true); }, {x, wt, b});
+    }
+    SUBCASE("input read through a transpose") {
+        CHECK_GRADCHECK([](const In& v) { return linear(transpose(v[0]), v[1], v[2]); }, {random_tensor({4, 5}, 5), w, b});
+    }
+    SUBCASE("equals relu(x W + b)") { CHECK(xt::allclose(linear(x, w, b, true).value(), relu(matmul(x, w) + b).value())); }
+}
+
 TEST_CASE("gradcheck: transpose") {
     // Read by an op other than matmul, so its value is materialised and its own backward runs.
     CHECK_GRADCHECK([](const In& v) { return transpose(v[0]) * v[1]; }, {random_tensor({3, 4}, 1), random_tensor({4, 3}, 2)});
