@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include "autograd/bias.hpp"
 #include "autograd/elementwise.hpp"
 #include "autograd/linalg.hpp"
 
@@ -34,19 +33,20 @@ template <class T> void BasicDense<T>::reset_parameters(Generator& gen) {
 }
 
 namespace {
-// activation(y + bias), with the bias and a ReLU fused into one op (autograd/bias.hpp).
-template <class T> Tensor<T> bias_then_activation(const Tensor<T>& y, const Tensor<T>& bias, Activation activation) {
+// activation(x W + bias), with the product, the bias and a ReLU fused into one op (autograd/linalg.hpp).
+template <class T>
+Tensor<T> dense_forward(const Tensor<T>& x, const Tensor<T>& weight, const Tensor<T>& bias, Activation activation) {
     if (!bias.defined())
-        return activate(activation, y);
+        return activate(activation, matmul(x, weight));
     if (activation == Activation::relu || activation == Activation::none)
-        return add_bias(y, bias, activation == Activation::relu);
-    return activate(activation, add_bias(y, bias));
+        return linear(x, weight, bias, activation == Activation::relu);
+    return activate(activation, linear(x, weight, bias));
 }
 } // namespace
 
 template <class T> Tensor<T> BasicDense<T>::forward(const Tensor<T>& x) {
     check_input("Dense", x, options_.in());
-    return bias_then_activation(matmul(x, weight_), bias_, options_.activation());
+    return dense_forward(x, weight_, bias_, options_.activation());
 }
 
 template <class T>
@@ -60,7 +60,7 @@ BasicDenseTranspose<T>::BasicDenseTranspose(std::shared_ptr<BasicDense<T>> tied,
 
 template <class T> Tensor<T> BasicDenseTranspose<T>::forward(const Tensor<T>& x) {
     check_input("DenseTranspose", x, weight_.shape()[1]);
-    return bias_then_activation(matmul(x, transpose(weight_)), bias_, activation_);
+    return dense_forward(x, transpose(weight_), bias_, activation_);
 }
 
 template class BasicDense<float>;

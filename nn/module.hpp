@@ -56,7 +56,7 @@ public:
 protected:
     /// Registers `p` under `name` (non-empty, no dots, unique in this module) and returns it.
     TensorT register_parameter(const std::string& name, TensorT p);
-    /// child.forward(x) with the ops it records named under `name` ("decoder.1/matmul"), for gradient
+    /// child.forward(x) with the ops it records named under `name` ("decoder.1/linear"), for gradient
     /// attribution and graph exports.
     static TensorT forward_in_scope(const std::string& name, BasicModule& child, const TensorT& x) {
         NameScope scope(name);

@@ -41,7 +41,7 @@ TEST_CASE("GradientFlow logs per-read norms and cosines of tied weights, update 
         }
     }
     CHECK(metrics == std::set<std::string>{"dead_relu", "grad_norm", "loss", "read_cosine", "read_norm", "update_ratio"});
-    CHECK(read_names == std::set<std::string>{"0.weight <- 0/matmul", "0.weight <- 1/transpose"});
+    CHECK(read_names == std::set<std::string>{"0.weight <- 0/linear+relu", "0.weight <- 1/transpose"});
     CHECK(steps == std::set<std::size_t>{1, 3, 5, 7});  // 8 steps, logged every 2
     CHECK_FALSE(attribution_active());                   // switched off again after each logged step
 }
