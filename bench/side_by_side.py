@@ -10,7 +10,8 @@ Measures, each as a median over several epochs or runs:
   (b) training images/s of the default conv autoencoder (Géron's) on 1 and 2 threads;
   (c) the tape's overhead per recorded op;
 and prints the BLAS core each side used, the ratios, resident memory, and the gemm limit: the seed epoch's
-matrix-product FLOPs over the sgemm rate measured on the same shapes and the same number of threads. Writes the table as Markdown and JSON to
+matrix-product FLOPs over the sgemm rate measured on the same products (all 11 of a training step, with their
+transpose flags) and the same number of threads. Writes the table as Markdown and JSON to
 --out. PyTorch's columns are empty when python3-torch is missing.
 """
 import argparse
@@ -77,7 +78,7 @@ def tape_numbers(build):
     out, _ = run([f"{build}/bench/bench_tape"])
     recorded = float(re.search(r"tape add, recorded\s+(\d+) ns", out).group(1))
     raw = float(re.search(r"raw xtensor a \+ b\s+(\d+) ns", out).group(1))
-    rates = last_json(out)["sgemm_gflops"]  # batch -> threads -> median GFLOPS over the seed model's shapes
+    rates = last_json(out)["sgemm_gflops"]  # batch -> threads -> GFLOPS of a seed-model step's products
     core = re.search(r"OpenBLAS core (\w+)", out).group(1)
     return {"recorded_add_ns": recorded, "raw_add_ns": raw, "sgemm_gflops": rates, "core": core}
 
@@ -146,8 +147,8 @@ def report(results, torch_ok):
     # The time an epoch would take if it were nothing but its gemms, at the rate measured on its own shapes.
     limit = {(int(b), int(t)): flops / (r * 1e9) for b, per in rates.items() for t, r in per.items()}
     lines = [f"aegrad: OpenBLAS core {tape['core']}, no environment variables set.",
-             f"Seed epoch: {flops / 1e9:.1f} GFLOP of matrix products. sgemm on the seed model's shapes (median of "
-             f"four, GFLOPS): batch 256 {rates['256']['1']:.1f} on 1 thread, {rates['256']['2']:.1f} on 2; batch 32 "
+             f"Seed epoch: {flops / 1e9:.1f} GFLOP of matrix products. sgemm on the 11 products of a training step, "
+             f"each timed alone (GFLOPS): batch 256 {rates['256']['1']:.1f} on 1 thread, {rates['256']['2']:.1f} on 2; batch 32 "
              f"{rates['32']['1']:.1f} on 1, {rates['32']['2']:.1f} on 2 (on 2 threads, the faster of OpenBLAS's "
              f"threads and aegrad's split, per shape). Gemm limit at batch 256: {limit[256, 1]:.3f} s on 1 thread, "
              f"{limit[256, 2]:.3f} s on 2.", ""]

@@ -1,5 +1,6 @@
 // Microbenchmark of the tape: the overhead of recording an op on tiny tensors, and matmul throughput
-// through the tape against a raw cblas_sgemm on the seed model's shapes. Prints medians of several runs.
+// through the tape against a raw cblas_sgemm on every product of a seed-model training step, on 1 and 2
+// threads. Prints medians of several runs; the last line is JSON for side_by_side.py.
 #include <algorithm>
 #include <chrono>
 #include <functional>
@@ -35,22 +36,41 @@ double median_seconds(const std::function<void()>& fn, int reps, int runs = 7) {
 xt::xarray<float> filled(Shape shape, float v) { return xt::xarray<float>(xt::ones<float>(shape) * v); }
 
 struct GemmCase {
-    const char* what;
+    std::string what;
     std::size_t m, n, k;
     bool ta, tb;
+    float beta;  // 1 where a tied weight's second gradient is added to its first
 };
+
+// Every matrix product of one training step of the seed model (784-100-30, tied weights) at batch B, with
+// the transpose flags and betas aegrad's matmul passes to gemm (checked against a trace of a real step).
+std::vector<GemmCase> seed_step_products(std::size_t B) {
+    return {
+        {fmt::format("enc 1    x[{},784] W1", B), B, 100, 784, false, false, 0.f},
+        {fmt::format("enc 2    h[{},100] W2", B), B, 30, 100, false, false, 0.f},
+        {fmt::format("dec 2    c[{},30] W2^T", B), B, 100, 30, false, true, 0.f},
+        {fmt::format("dec 1    h[{},100] W1^T", B), B, 784, 100, false, true, 0.f},
+        {fmt::format("dW1 dec  g^T h, k={}", B), 784, 100, B, true, false, 0.f},
+        {fmt::format("dh  dec 1  g[{},784] W1", B), B, 100, 784, false, false, 0.f},
+        {fmt::format("dW2 dec  g^T c, k={}", B), 100, 30, B, true, false, 0.f},
+        {fmt::format("dc  dec 2  g[{},100] W2", B), B, 30, 100, false, false, 0.f},
+        {fmt::format("dW2 enc  h^T g, k={}, +=", B), 100, 30, B, true, false, 1.f},
+        {fmt::format("dh  enc 2  g[{},30] W2^T", B), B, 100, 30, false, true, 0.f},
+        {fmt::format("dW1 enc  x^T g, k={}, +=", B), 784, 100, B, true, false, 1.f},
+    };
+}
 
 // A case's operands, stored as the layer holds them (a transposed operand is read with a flag).
 struct GemmOperands {
     explicit GemmOperands(const GemmCase& c)
         : c(c), sa(c.ta ? Shape{c.k, c.m} : Shape{c.m, c.k}), sb(c.tb ? Shape{c.n, c.k} : Shape{c.k, c.n}),
-          A(filled(sa, 0.01f)), B(filled(sb, 0.02f)), C(xt::xarray<float>::from_shape({c.m, c.n})),
+          A(filled(sa, 0.01f)), B(filled(sb, 0.02f)), C(filled({c.m, c.n}, 0.f)),
           flops(2.0 * c.m * c.n * c.k), reps(std::max(20, static_cast<int>(2e9 / flops))) {}
     // One cblas_sgemm call, with however many threads OpenBLAS is set to.
     void raw_sgemm() {
         cblas_sgemm(CblasRowMajor, c.ta ? CblasTrans : CblasNoTrans, c.tb ? CblasTrans : CblasNoTrans,
                     static_cast<int>(c.m), static_cast<int>(c.n), static_cast<int>(c.k), 1.f, A.data(),
-                    static_cast<int>(sa[1]), B.data(), static_cast<int>(sb[1]), 0.f, C.data(), static_cast<int>(c.n));
+                    static_cast<int>(sa[1]), B.data(), static_cast<int>(sb[1]), c.beta, C.data(), static_cast<int>(c.n));
     }
     GemmCase c;
     Shape sa, sb;
@@ -91,25 +111,18 @@ int main(int argc, char** argv) {
     fmt::print("  {:<44} {:>8.0f} ns\n", "tape mul forward + backward, per op in a chain", fwd_bwd * 1e9);
     fmt::print("  recording overhead over raw xtensor: {:.0f} ns per op\n\n", (recorded - raw) * 1e9);
 
-    // The seed model's first layer, 784 -> 100, and the transposed products its backward runs, at the two
-    // batch sizes side_by_side.py trains with. A case's name is built here, so it owns its string.
-    std::map<std::size_t, std::map<int, std::vector<double>>> rates;  // batch -> threads -> GFLOPS per case
+    // Every product of a seed-model training step, at the two batch sizes side_by_side.py trains with. The
+    // step's gemm time is the sum of its products' medians: what an epoch would cost if it were only gemm.
+    std::map<std::size_t, std::map<int, double>> rates;  // batch -> threads -> the step's GFLOPS
     for (std::size_t B : {std::size_t(256), std::size_t(32)}) {
-        std::vector<std::string> names = {fmt::format("forward  x[{},784] W[784,100]", B),
-                                          fmt::format("decoder  h[{},100] W^T (W[784,100])", B),
-                                          fmt::format("dW = x^T g: x[{0},784]^T g[{0},100]", B),
-                                          fmt::format("dx = g W^T: g[{},100] W[784,100]^T", B)};
-        const GemmCase cases[] = {
-            {names[0].c_str(), B, 100, 784, false, false},
-            {names[1].c_str(), B, 784, 100, false, true},
-            {names[2].c_str(), 784, 100, B, true, false},
-            {names[3].c_str(), B, 784, 100, false, true},
-        };
-        set_num_threads(1);
-        fmt::print("{:<42} {:>12} {:>12} {:>8}\n", "matmul (float), 1 thread", "raw GFLOPS", "tape GFLOPS", "ratio");
-        for (const auto& c : cases) {
+        double flops = 0, one_thread_s = 0, two_thread_s = 0;
+        fmt::print("{:<30} {:>10} {:>10} {:>6} {:>13} {:>13}\n", fmt::format("seed step at batch {} (sgemm)", B),
+                   "1 thr raw", "1 thr tape", "ratio", "2 thr BLAS", "2 thr aegrad");
+        for (const auto& c : seed_step_products(B)) {
             GemmOperands g(c);
+            set_num_threads(1);
             const double raw_s = median_seconds([&] { g.raw_sgemm(); }, g.reps);
+            // The same product through the tape: matmul of the stored operands, transposed lazily.
             Tensor<float> ta(g.A), tb(g.B);
             const double tape_s = median_seconds(
                 [&] {
@@ -117,35 +130,29 @@ int main(int argc, char** argv) {
                     (void)out;
                 },
                 g.reps);
-            fmt::print("{:<42} {:>12.1f} {:>12.1f} {:>8.2f}\n", c.what, g.flops / raw_s / 1e9,
-                       g.flops / tape_s / 1e9, raw_s / tape_s);
-            rates[B][1].push_back(g.flops / raw_s / 1e9);
-        }
-
-        // The same shapes on two threads: OpenBLAS's own threading, and aegrad's row/column split over
-        // single-threaded calls. The faster of the two is the 2-thread rate for the gemm limit.
-        fmt::print("\n{:<42} {:>16} {:>16}\n", "sgemm on 2 threads", "OpenBLAS GFLOPS", "aegrad GFLOPS");
-        for (const auto& c : cases) {
-            GemmOperands g(c);
-            set_num_threads(1);
+            // On two threads: OpenBLAS's own threading, and aegrad's row/column split over single-threaded
+            // calls. The faster of the two counts towards the 2-thread step.
             set_blas_threads(2);
             const double openblas_s = median_seconds([&] { g.raw_sgemm(); }, g.reps);
             set_num_threads(2);  // pins OpenBLAS back to one thread per call
             const double split_s = median_seconds(
-                [&] { gemm(c.ta, c.tb, c.m, c.n, c.k, 1.f, g.A.data(), g.sa[1], g.B.data(), g.sb[1], 0.f, g.C.data(), c.n); },
+                [&] { gemm(c.ta, c.tb, c.m, c.n, c.k, 1.f, g.A.data(), g.sa[1], g.B.data(), g.sb[1], c.beta, g.C.data(), c.n); },
                 g.reps);
-            fmt::print("{:<42} {:>16.1f} {:>16.1f}\n", c.what, g.flops / openblas_s / 1e9, g.flops / split_s / 1e9);
-            rates[B][2].push_back(g.flops / std::min(openblas_s, split_s) / 1e9);
+            fmt::print("{:<30} {:>10.1f} {:>10.1f} {:>6.2f} {:>13.1f} {:>13.1f}\n", c.what, g.flops / raw_s / 1e9,
+                       g.flops / tape_s / 1e9, raw_s / tape_s, g.flops / openblas_s / 1e9, g.flops / split_s / 1e9);
+            flops += g.flops;
+            one_thread_s += raw_s;
+            two_thread_s += std::min(openblas_s, split_s);
         }
-        fmt::print("\n");
+        rates[B][1] = flops / one_thread_s / 1e9;
+        rates[B][2] = flops / two_thread_s / 1e9;
+        fmt::print("{:<30} {:>10.1f} {:>10} {:>6} {:>13.1f}   (GFLOPS; {:.0f} us of gemm per step on 1 thread)\n\n",
+                   "whole step", rates[B][1], "", "", rates[B][2], one_thread_s * 1e6);
     }
-    // For side_by_side.py: the median rate over the four shapes, per batch size and thread count.
-    auto median = [](std::vector<double> v) {
-        std::sort(v.begin(), v.end());
-        return (v[(v.size() - 1) / 2] + v[v.size() / 2]) / 2;
-    };
+    set_num_threads(1);
+    // For side_by_side.py: the step's rate per batch size and thread count.
     fmt::print("{{\"sgemm_gflops\": {{\"256\": {{\"1\": {:.2f}, \"2\": {:.2f}}}, \"32\": {{\"1\": {:.2f}, \"2\": {:.2f}}}}}, "
                "\"blas_core\": \"{}\"}}\n",
-               median(rates[256][1]), median(rates[256][2]), median(rates[32][1]), median(rates[32][2]), blas_core_name());
+               rates[256][1], rates[256][2], rates[32][1], rates[32][2], blas_core_name());
     return 0;
 }
