@@ -38,8 +38,8 @@ bool DataLoader::next(Batch& batch) {
     const std::size_t row = source_.size() / source_.shape()[0];
     auto shape = source_.shape();
     shape[0] = b;
-    if (batch.x.shape() != shape)
-        batch.x.resize(shape);  // reused across batches of the same size
+    xt::xarray<float> x = xt::xarray<float>::from_shape(shape);
+    float* rows = x.data();
     batch.indices.assign(order_.begin() + static_cast<long>(cursor_), order_.begin() + static_cast<long>(cursor_ + b));
     // Rows are scattered through the dataset, so each copy starts with cache misses: gathering in parallel
     // pays, and so does asking for the rows a few copies ahead (an epoch's gather went from 55 to 40 ms in a
@@ -52,9 +52,10 @@ bool DataLoader::next(Batch& batch) {
                 for (std::size_t byte = 0; byte < row * sizeof(float); byte += 64)
                     __builtin_prefetch(ahead + byte);
             }
-            std::memcpy(batch.x.data() + i * row, source_.data() + batch.indices[i] * row, row * sizeof(float));
+            std::memcpy(rows + i * row, source_.data() + batch.indices[i] * row, row * sizeof(float));
         }
     }, 32);
+    batch.x = Tensor<float>(std::move(x));
     cursor_ += b;
     return true;
 }

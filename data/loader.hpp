@@ -7,10 +7,14 @@
 
 #include <xtensor/xarray.hpp>
 
+#include "autograd/tensor.hpp"
+
 namespace aegrad::data {
 
 struct Batch {
-    xt::xarray<float> x;               // [b, features...], rows copied from the source
+    /// [b, features...], rows copied from the source into a fresh buffer each batch: a tensor ready to feed
+    /// a model, with no further copy (a graph that still holds the previous batch keeps it intact).
+    Tensor<float> x;
     std::vector<std::size_t> indices;  // which source rows, for looking up labels
 };
 
@@ -22,7 +26,8 @@ public:
 
     /// Starts an epoch: reshuffles (when shuffling) with a generator advanced once per epoch.
     void start_epoch();
-    /// Fills `batch` with the next batch of the epoch; false at the end of the epoch.
+    /// Fills `batch` with the next batch of the epoch; false at the end of the epoch. The buffer comes from
+    /// the buffer pool, so a steady loop reuses the one the previous batch gave back.
     bool next(Batch& batch);
     std::size_t batches_per_epoch() const;
     std::size_t samples() const { return order_.size(); }

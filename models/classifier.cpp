@@ -19,7 +19,7 @@ History train_classifier(Classifier& classifier, const xt::xarray<float>& images
         y.reserve(b.indices.size());
         for (auto i : b.indices)
             y.push_back(labels[i]);
-        return cross_entropy(model(Tensor<float>(b.x)), y);
+        return cross_entropy(model(b.x), y);
     };
     History history;
     const int frozen = o.keep_frozen() ? o.epochs() : std::min(o.frozen_epochs(), o.epochs());

@@ -18,7 +18,7 @@ xt::xarray<float> apply_in_chunks(Module& layer, const xt::xarray<float>& input)
     xt::xarray<float> out;  // sized at the first batch (a default xarray is 0-d with one element)
     std::size_t row = 0;
     for_each_batch_eval(layer, input, 4096, [&](const data::Batch& batch) {
-        auto y = layer(Tensor<float>(batch.x)).value();
+        auto y = layer(batch.x).value();
         if (row == 0)
             out = xt::xarray<float>::from_shape({input.shape()[0], y.shape()[1]});
         std::copy(y.begin(), y.end(), out.data() + row * y.shape()[1]);

@@ -23,7 +23,7 @@ ClassificationReport classification_report(Module& model, const xt::xarray<float
         std::vector<int> y;
         for (auto i : batch.indices)
             y.push_back(labels[i]);
-        const Tensor<float> logits = model(Tensor<float>(batch.x));
+        const Tensor<float> logits = model(batch.x);
         if (logits.dim() != 2 || logits.shape()[1] != classes)
             throw ShapeError(fmt::format("classification_report: the model gives {}, expected [B, {}]",
                                          shape_str(logits.shape()), classes));

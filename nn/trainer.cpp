@@ -41,8 +41,7 @@ std::string describe_parameters(const Module& model) {
 
 LossFn reconstruction_mse() {
     return [](Module& model, const data::Batch& b) {
-        Tensor<float> x(b.x);
-        return mse_loss(model(x), x);
+        return mse_loss(model(b.x), b.x);
     };
 }
 

@@ -15,7 +15,7 @@
 
 namespace aegrad::nn {
 
-/// The loss of `model` on one batch. An autoencoder: mse_loss(model(Tensor<float>(b.x)), target of b.x).
+/// The loss of `model` on one batch. An autoencoder: mse_loss(model(b.x), b.x).
 /// A classifier looks its labels up with b.indices.
 using LossFn = std::function<Tensor<float>(Module& model, const data::Batch& batch)>;
 

@@ -24,7 +24,7 @@ std::vector<std::size_t> one_epoch(DataLoader& loader, const xt::xarray<float>& 
         if (sizes)
             sizes->push_back(b.indices.size());
         for (std::size_t i = 0; i < b.indices.size(); ++i) {
-            CHECK(b.x(i, 2) == x(b.indices[i], 2));  // the row copied is the row named
+            CHECK(b.x.value()(i, 2) == x(b.indices[i], 2));  // the row copied is the row named
             seen.push_back(b.indices[i]);
         }
     }
@@ -60,4 +60,21 @@ TEST_CASE("drop_last drops the short batch; without shuffling the order is the d
     CHECK(seen.front() == 0);
     CHECK(seen.back() == 19);
     CHECK_THROWS(DataLoader(x, 0));
+}
+
+TEST_CASE("A batch held past the next call keeps its rows; the loader's tensor is the model's input as is") {
+    // The loader gathers each batch into a fresh buffer, so a graph (or a user) holding the previous batch
+    // never sees it overwritten.
+    auto x = rows_numbered(30);
+    DataLoader loader(x, 10, false);
+    loader.start_epoch();
+    Batch b;
+    REQUIRE(loader.next(b));
+    const aegrad::Tensor<float> held = b.x;
+    const xt::xarray<float> first_rows = held.value();
+    REQUIRE(loader.next(b));
+    CHECK(held.value() == first_rows);
+    CHECK(held.value()(0, 0) == 0.0f);  // row 0, unshuffled
+    CHECK(b.x.value()(0, 0) == 100.0f); // row 10
+    CHECK_FALSE(b.x.requires_grad());
 }
