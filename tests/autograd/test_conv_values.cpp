@@ -188,6 +188,74 @@ TEST_CASE("max_pool2d's 2x2 gradient: 1 at each window's maximum, 0 elsewhere, e
     CHECK(x.grad() == expected);
 }
 
+namespace {
+// max_pool2d with a 2x2 window, written as the definition: scan each window in row-major order, keep the
+// first maximum, let the first NaN win. Returns the pooled values and each window's winner (plane offset).
+template <class T>
+std::pair<xt::xarray<T>, std::vector<std::size_t>> reference_max_pool_2x2(const xt::xarray<T>& x) {
+    const std::size_t planes = x.shape()[0] * x.shape()[1], H = x.shape()[2], W = x.shape()[3], Ho = H / 2, Wo = W / 2;
+    xt::xarray<T> out = xt::xarray<T>::from_shape({x.shape()[0], x.shape()[1], Ho, Wo});
+    std::vector<std::size_t> winners(out.size());
+    for (std::size_t p = 0; p < planes; ++p)
+        for (std::size_t o = 0; o < Ho * Wo; ++o) {
+            const std::size_t oh = o / Wo, ow = o % Wo;
+            std::size_t best = 2 * oh * W + 2 * ow;
+            for (std::size_t at : {best, best + 1, best + W, best + W + 1}) {
+                const T v = x.data()[p * H * W + at], b = x.data()[p * H * W + best];
+                if (v > b || (std::isnan(v) && !std::isnan(b)))
+                    best = at;
+            }
+            out.data()[p * Ho * Wo + o] = x.data()[p * H * W + best];
+            winners[p * Ho * Wo + o] = best;
+        }
+    return {out, winners};
+}
+
+// Values from a small set (many ties, zeros of both signs) with a few NaNs.
+template <class T> xt::xarray<T> tie_heavy(Shape shape, unsigned seed) {
+    xt::xarray<T> x = xt::xarray<T>::from_shape(shape);
+    std::mt19937 gen(seed);
+    const T choices[] = {T(0), T(-0.0), T(1), T(2), T(2), T(-1), std::numeric_limits<T>::quiet_NaN()};
+    std::discrete_distribution<int> pick({20, 5, 20, 20, 20, 10, 1});
+    for (auto& v : x)
+        v = choices[pick(gen)];
+    return x;
+}
+
+template <class T> void check_max_pool_2x2(Shape shape, unsigned seed) {
+    const xt::xarray<T> v = tie_heavy<T>(shape, seed);
+    const auto [expected, winners] = reference_max_pool_2x2(v);
+    Tensor<T> x(v, true);
+    auto y = max_pool2d(x, 2);
+    // Same values bit for bit (NaN where NaN, and the sign of a zero from the winning element).
+    bool same = true;
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+        const T a = y.value().data()[i], b = expected.data()[i];
+        same = same && ((std::isnan(a) && std::isnan(b)) || (a == b && std::signbit(a) == std::signbit(b)));
+    }
+    CHECK(same);
+    // The gradient of sum(y * w) goes to each window's winner only.
+    xt::xarray<T> w = xt::xarray<T>::from_shape(expected.shape());
+    for (std::size_t i = 0; i < w.size(); ++i)
+        w.data()[i] = T(i % 13 + 1);
+    sum(y * Tensor<T>(w)).backward();
+    xt::xarray<T> dx = xt::zeros<T>(v.shape());
+    const std::size_t H = shape[2], W = shape[3], Ho = H / 2, Wo = W / 2;
+    for (std::size_t i = 0; i < winners.size(); ++i)
+        dx.data()[(i / (Ho * Wo)) * H * W + winners[i]] = w.data()[i];
+    CHECK(x.grad() == dx);
+}
+} // namespace
+
+TEST_CASE("max_pool2d 2x2 equals its definition on ties, signed zeros and NaN, forward and backward") {
+    // The unrolled 2x2 loops against the definition; odd sizes leave a row and a column in no window.
+    for (const Shape& shape : {Shape{2, 3, 6, 6}, Shape{2, 2, 7, 35}, Shape{1, 4, 29, 16}, Shape{3, 1, 4, 50}}) {
+        CAPTURE(shape_str(shape));
+        check_max_pool_2x2<float>(shape, 7);
+        check_max_pool_2x2<double>(shape, 8);
+    }
+}
+
 TEST_CASE("max_pool2d passes NaN on instead of hiding it") {
     Tensor<double> x(xt::xarray<double>({{{{1, NAN}, {3, 4}}}}));
     CHECK(std::isnan(max_pool2d(x, 2).value()(0, 0, 0, 0)));
