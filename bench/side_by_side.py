@@ -149,8 +149,8 @@ def report(results, torch_ok):
     lines = [f"aegrad: OpenBLAS core {tape['core']}, no environment variables set.",
              f"Seed epoch: {flops / 1e9:.1f} GFLOP of matrix products. sgemm on the 11 products of a training step, "
              f"each timed alone (GFLOPS): batch 256 {rates['256']['1']:.1f} on 1 thread, {rates['256']['2']:.1f} on 2; batch 32 "
-             f"{rates['32']['1']:.1f} on 1, {rates['32']['2']:.1f} on 2 (on 2 threads, the faster of OpenBLAS's "
-             f"threads and aegrad's split, per shape). Gemm limit at batch 256: {limit[256, 1]:.3f} s on 1 thread, "
+             f"{rates['32']['1']:.1f} on 1, {rates['32']['2']:.1f} on 2 (on 2 threads, per product, the fastest of OpenBLAS's "
+             f"threads, aegrad's split and a single thread). Gemm limit at batch 256: {limit[256, 1]:.3f} s on 1 thread, "
              f"{limit[256, 2]:.3f} s on 2.", ""]
     lines += ["| seed model epoch | aegrad s | PyTorch s (best core) | PyTorch core | aegrad / PyTorch | "
               "gemm limit s | aegrad / gemm limit | RSS MB first → last epoch (aegrad; PyTorch) |",
