@@ -162,32 +162,6 @@ TEST_CASE("pooling and upsampling on worked examples") {
     CHECK(xt::allclose(upsample_bilinear2d(small, 2).value(), bilinear));
 }
 
-TEST_CASE("max_pool2d's 2x2 gradient: 1 at each window's maximum, 0 elsewhere, even in a reused dirty buffer") {
-    // A 5x5 plane: the last row and column are in no window. Backward writes dx without zeroing it first,
-    // so a buffer the pool hands back full of NaN must still come out exactly right.
-    xt::xarray<double> v = xt::xarray<double>::from_shape({1, 1, 5, 5});
-    for (std::size_t i = 0; i < v.size(); ++i)
-        v.data()[i] = static_cast<double>((i * 7) % 25);  // a permutation of 0..24: no ties
-    Tensor<double> x(v, true);
-    auto y = max_pool2d(x, 2);
-    {
-        xt::xarray<double> dirty = xt::xarray<double>::from_shape(v.shape());
-        dirty.fill(std::numeric_limits<double>::quiet_NaN());
-    }  // back to the pool, to be handed out next for this size
-    sum(y).backward();
-    xt::xarray<double> expected = xt::zeros<double>(v.shape());
-    for (std::size_t oh = 0; oh < 2; ++oh)
-        for (std::size_t ow = 0; ow < 2; ++ow) {
-            std::size_t best_h = 2 * oh, best_w = 2 * ow;
-            for (std::size_t h = 2 * oh; h < 2 * oh + 2; ++h)
-                for (std::size_t w = 2 * ow; w < 2 * ow + 2; ++w)
-                    if (v(0, 0, h, w) > v(0, 0, best_h, best_w))
-                        best_h = h, best_w = w;
-            expected(0, 0, best_h, best_w) = 1.0;
-        }
-    CHECK(x.grad() == expected);
-}
-
 namespace {
 // max_pool2d with a 2x2 window, written as the definition: scan each window in row-major order, keep the
 // first maximum, let the first NaN win. Returns the pooled values and each window's winner (plane offset).
@@ -254,6 +228,25 @@ TEST_CASE("max_pool2d 2x2 equals its definition on ties, signed zeros and NaN, f
         check_max_pool_2x2<float>(shape, 7);
         check_max_pool_2x2<double>(shape, 8);
     }
+}
+
+TEST_CASE("max_pool2d's 2x2 gradient: 1 at each window's maximum, 0 elsewhere, even in a reused dirty buffer") {
+    // A 5x5 plane: the last row and column are in no window. Backward writes dx without zeroing it first,
+    // so a buffer the pool hands back full of NaN must still come out exactly right.
+    xt::xarray<double> v = xt::xarray<double>::from_shape({1, 1, 5, 5});
+    for (std::size_t i = 0; i < v.size(); ++i)
+        v.data()[i] = static_cast<double>((i * 7) % 25);  // a permutation of 0..24: no ties
+    Tensor<double> x(v, true);
+    auto y = max_pool2d(x, 2);
+    {
+        xt::xarray<double> dirty = xt::xarray<double>::from_shape(v.shape());
+        dirty.fill(std::numeric_limits<double>::quiet_NaN());
+    }  // back to the pool, to be handed out next for this size
+    sum(y).backward();
+    xt::xarray<double> expected = xt::zeros<double>(v.shape());
+    for (std::size_t winner : reference_max_pool_2x2(v).second)
+        expected.data()[winner] = 1.0;
+    CHECK(x.grad() == expected);
 }
 
 TEST_CASE("max_pool2d passes NaN on instead of hiding it") {
