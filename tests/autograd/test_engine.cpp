@@ -1,5 +1,6 @@
 // The graph walk: long chains, releasing the graph, and flat memory over many steps.
 #include <fstream>
+#include <functional>
 #include <unistd.h>
 
 #include "helpers.hpp"
@@ -73,6 +74,28 @@ TEST_CASE("pass_grad_through hands the output's gradient buffer to the input onl
     }
 }
 
+namespace {
+// Runs backward from `loss`, releasing the graph or retaining it, and returns the gradients of `params`. A
+// retained graph is then run a second time from zeroed gradients, which must give the same gradients;
+// `between` runs before that second pass.
+std::vector<xt::xarray<double>> gradients_of(Tensor<double>& loss, const std::vector<Tensor<double>*>& params, bool retain,
+                                             const std::function<void()>& between = [] {}) {
+    loss.backward(BackwardOptions{retain});
+    std::vector<xt::xarray<double>> first;
+    for (auto* p : params)
+        first.push_back(p->grad());
+    if (retain) {
+        between();
+        for (auto* p : params)
+            p->zero_grad();
+        loss.backward();
+        for (std::size_t i = 0; i < params.size(); ++i)
+            CHECK(params[i]->grad() == first[i]);
+    }
+    return first;
+}
+} // namespace
+
 TEST_CASE("Ops that hand gradient buffers on give the same gradients with and without retain_graph") {
     // add_bias, add and mse_loss take the donation path when the graph is released; the retained pass
     // copies. Both must agree, and a retained graph must give the same gradients again on its second pass.
@@ -81,17 +104,7 @@ TEST_CASE("Ops that hand gradient buffers on give the same gradients with and wi
         Tensor<double> b(xt::xarray<double>{0.1, -0.2, 0.3}, true);
         Tensor<double> t(xt::xarray<double>{{1.0, 0.0, 1.0}, {0.0, 1.0, 0.0}}, true);
         auto loss = mse_loss(add(add_bias(x * 3.0, b), x * x), t);
-        loss.backward(BackwardOptions{retain});
-        std::vector<xt::xarray<double>> first{x.grad(), b.grad(), t.grad()};
-        if (retain) {
-            for (auto* p : {&x, &b, &t})
-                p->zero_grad();
-            loss.backward();
-            CHECK(x.grad() == first[0]);
-            CHECK(b.grad() == first[1]);
-            CHECK(t.grad() == first[2]);
-        }
-        return first;
+        return gradients_of(loss, {&x, &b, &t}, retain);
     };
     const auto released = grads(false), retained = grads(true);
     for (std::size_t i = 0; i < released.size(); ++i)
@@ -117,19 +130,10 @@ TEST_CASE("linear+relu gates its gradient in place only when released: the same 
         };
         auto out = layer(layer(x, w), transpose(w));
         auto loss = mse_loss(out, Tensor<double>(target));
-        loss.backward(BackwardOptions{retain});
-        std::vector<xt::xarray<double>> first{x.grad(), w.grad(), b.grad()};
-        if (retain)  // a retained graph keeps the output's own gradient, not the gated one
+        // A retained graph keeps the output's own gradient, not the gated one.
+        return gradients_of(loss, {&x, &w, &b}, retain, [&] {
             CHECK(xt::allclose(out.grad(), 2.0 * (out.value() - target) / 6.0, 1e-14, 0.0));
-        if (retain) {
-            for (auto* p : {&x, &w, &b})
-                p->zero_grad();
-            loss.backward();
-            CHECK(xt::allclose(x.grad(), first[0], 1e-14, 0.0));
-            CHECK(xt::allclose(w.grad(), first[1], 1e-14, 0.0));
-            CHECK(xt::allclose(b.grad(), first[2], 1e-14, 0.0));
-        }
-        return first;
+        });
     };
     const auto reference = grads(false, false);
     // Some ReLUs are off, so the gate matters.
