@@ -3,6 +3,9 @@
 
 #include <cblas.h>
 
+#include <algorithm>
+#include <vector>
+
 #include "autograd/parallel.hpp"
 
 namespace aegrad {
@@ -26,6 +29,40 @@ void blas_gemm(bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, do
 constexpr std::size_t kParallelMinWork = std::size_t(1) << 21;
 // Blocks narrower than this waste the gemm kernel's register tiles.
 constexpr std::size_t kMinBlock = 32;
+// Where split_k keeps its partial products: the calling thread's buffer, grown only, so a training loop
+// does not allocate it each step.
+template <class T> std::vector<T>& partial_products(std::size_t size) {
+    thread_local std::vector<T> buffer;
+    if (buffer.size() < size)
+        buffer.resize(size);
+    return buffer;
+}
+
+// The product as `parts` slices of k, one per thread: part 0 writes C, the others a scratch buffer each,
+// added into C at the end. Column k0 of op(A) starts at a + k0 (or a + k0*lda when A is read transposed);
+// row k0 of op(B) at b + k0*ldb (or b + k0 when transposed).
+template <class T>
+void split_k(std::size_t parts, bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, T alpha, const T* a,
+             std::size_t lda, const T* b, std::size_t ldb, T beta, T* c, std::size_t ldc) {
+    std::vector<T>& partial = partial_products<T>((parts - 1) * m * n);
+    parallel_for(parts, [&](std::size_t p0, std::size_t p1) {
+        for (std::size_t p = p0; p < p1; ++p) {
+            const std::size_t k0 = k * p / parts, k1 = k * (p + 1) / parts;
+            const T* ak = a + (ta ? k0 * lda : k0);
+            const T* bk = b + (tb ? k0 : k0 * ldb);
+            if (p == 0)
+                blas_gemm(ta, tb, m, n, k1 - k0, alpha, ak, lda, bk, ldb, beta, c, ldc);
+            else
+                blas_gemm(ta, tb, m, n, k1 - k0, alpha, ak, lda, bk, ldb, T(0), partial.data() + (p - 1) * m * n, n);
+        }
+    });
+    for (std::size_t p = 1; p < parts; ++p) {
+        const T* part = partial.data() + (p - 1) * m * n;
+        for (std::size_t i = 0; i < m; ++i)
+            for (std::size_t j = 0; j < n; ++j)
+                c[i * ldc + j] += part[i * n + j];
+    }
+}
 } // namespace
 
 template <class T>
@@ -36,6 +73,17 @@ void gemm(bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, T alpha
     if (num_threads() == 1 || m * n * k < kParallelMinWork) {
         blas_gemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         return;
+    }
+    // A product with a long inner dimension and a small output (a batch of 32 through a 784-wide layer:
+    // [32, 784] x [784, 100]) is split along k: each thread reads only its slice of A and of B, instead of
+    // all of one of them. B's rows are then the ones this thread's share of the optimizer just updated, so
+    // they are in its cache. 2-thread batch-32 epochs ran 2-5% faster than with the split by columns
+    // (15 of 20 interleaved epoch pairs); batch 256 did not change.
+    if (2 * std::max(m, n) < k) {
+        if (const std::size_t parts = parallel_parts(k, kMinBlock); parts > 1) {
+            split_k(parts, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+            return;
+        }
     }
     // Rows i of op(A) start at a + i*lda (or a + i when A is read transposed); columns j of op(B) at
     // b + j (or b + j*ldb when transposed).

@@ -7,8 +7,10 @@ namespace aegrad {
 
 /// C [m, n] = alpha op(A) op(B) + beta C, where op(A) is [m, k] and op(B) is [k, n]; row-major, with
 /// leading dimensions lda, ldb, ldc. With beta = 0, C's old contents are ignored (may be uninitialised).
-/// A large product is split into blocks of rows (or of columns, when C is wide) across num_threads(),
-/// each block one single-threaded BLAS call.
+/// A large product is split across num_threads(), each block one single-threaded BLAS call: into blocks
+/// of rows (or of columns, when C is wide), or, when k is more than twice C's longer side, into slices
+/// of k whose partial products are added at the end. Only that last split changes the rounding, so on
+/// several threads such a product can differ from one thread's in the last bits.
 template <class T>
 void gemm(bool transpose_a, bool transpose_b, std::size_t m, std::size_t n, std::size_t k, T alpha, const T* a,
           std::size_t lda, const T* b, std::size_t ldb, T beta, T* c, std::size_t ldc);

@@ -153,12 +153,18 @@ thread_local bool inside_parallel_region = false;
 void set_num_threads(int n) { threads().set(n); }
 int num_threads() { return threads().count; }
 
+std::size_t parallel_parts(std::size_t n, std::size_t grain) {
+    if (inside_parallel_region)
+        return 1;
+    const std::size_t max_parts = std::max<std::size_t>(1, n / std::max<std::size_t>(1, grain));
+    return std::min<std::size_t>(static_cast<std::size_t>(num_threads()), max_parts);
+}
+
 void parallel_for(std::size_t n, const std::function<void(std::size_t, std::size_t)>& fn, std::size_t grain) {
     if (n == 0)
         return;
-    const std::size_t max_parts = std::max<std::size_t>(1, n / std::max<std::size_t>(1, grain));
-    const std::size_t parts = std::min<std::size_t>(static_cast<std::size_t>(num_threads()), max_parts);
-    if (parts <= 1 || inside_parallel_region) {
+    const std::size_t parts = parallel_parts(n, grain);
+    if (parts <= 1) {
         fn(0, n);
         return;
     }

@@ -1,9 +1,12 @@
 // aegrad's threads: parallel_for covers every index exactly once and passes exceptions on; a gemm split
-// across threads gives what xtensor-blas's product gives on one.
+// across threads (by rows, columns or slices of k) gives what xtensor-blas's product gives on one.
 #include <atomic>
 #include <stdexcept>
 
 #include <xtensor-blas/xlinalg.hpp>
+#include <xtensor/xview.hpp>
+
+#include "autograd/gemm.hpp"
 
 #include "helpers.hpp"
 
@@ -45,4 +48,52 @@ TEST_CASE("matmul split across threads equals xtensor-blas's product, in every t
         auto wide_a = random_tensor({20, 200}, 4, false);
         CHECK(xt::allclose(matmul(wide_a, wide_b).value(), xt::linalg::dot(wide_a.value(), wide_b.value())));
     }
+}
+
+TEST_CASE("a product with a long inner dimension, split along k, equals the one-thread product") {
+    // k = 4000 is more than twice C's longer side (30) and the product is large enough to split, so on 2
+    // and 3 threads gemm adds up partial products over slices of k. C sits in a wider array (ldc > n),
+    // and alpha and beta are not 1, so every argument of the split is used.
+    const std::size_t m = 20, n = 30, k = 4000, ldc = n + 3;
+    const xt::xarray<double> a = random_tensor({m, k}, 5, false).value(), b = random_tensor({k, n}, 6, false).value();
+    const xt::xarray<double> at = xt::transpose(a), bt = xt::transpose(b);
+    const xt::xarray<double> c0 = random_tensor({m, ldc}, 7, false).value();
+    for (bool ta : {false, true})
+        for (bool tb : {false, true}) {
+            CAPTURE(ta);
+            CAPTURE(tb);
+            auto product = [&](int threads) {
+                ThreadsFor t(threads);
+                xt::xarray<double> c = c0;
+                gemm<double>(ta, tb, m, n, k, 2.0, (ta ? at : a).data(), ta ? m : k, (tb ? bt : b).data(), tb ? k : n,
+                             0.5, c.data(), ldc);
+                return c;
+            };
+            const xt::xarray<double> one = product(1);
+            xt::xarray<double> expected = c0;
+            xt::view(expected, xt::all(), xt::range(0, n)) =
+                0.5 * xt::view(c0, xt::all(), xt::range(0, n)) + 2.0 * xt::linalg::dot(a, b);
+            CHECK(xt::allclose(one, expected));
+            for (int threads : {2, 3}) {
+                CAPTURE(threads);
+                const xt::xarray<double> split = product(threads);
+                CHECK(xt::allclose(split, one, 1e-12, 1e-12));
+                // The columns past n belong to someone else: untouched.
+                CHECK(xt::view(split, xt::all(), xt::range(n, ldc)) == xt::view(c0, xt::all(), xt::range(n, ldc)));
+            }
+        }
+}
+
+TEST_CASE("parallel_parts says how many chunks parallel_for runs at once") {
+    ThreadsFor t(2);
+    CHECK(parallel_parts(1000) == 2);
+    CHECK(parallel_parts(1000, 600) == 1);  // fewer than two grains
+    std::size_t nested = 0;
+    parallel_for(2, [&](std::size_t b, std::size_t) {
+        if (b == 0)
+            nested = parallel_parts(1000);
+    });
+    CHECK(nested == 1);  // inside a parallel region everything runs serially
+    ThreadsFor one(1);
+    CHECK(parallel_parts(1000) == 1);
 }
