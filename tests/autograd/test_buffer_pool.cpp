@@ -1,6 +1,9 @@
 // autograd/buffer_pool: every xtensor array's memory comes from the pool, freed buffers are handed back by
 // size, and a training loop with fixed shapes takes no tensor buffer from the system after its first epoch.
 #include <cstdint>
+#include <cstdio>
+#include <fstream>
+#include <string>
 #include <thread>
 
 #include <fmt/format.h>
@@ -46,6 +49,31 @@ TEST_CASE("xtensor arrays allocate from the pool, 64-byte aligned, and a freed b
     CHECK(b.data() == first);
     CHECK(buffer_pool_stats().system_allocations == before.system_allocations);
     CHECK(buffer_pool_stats().reuses == before.reuses + 1);
+}
+
+// The VmFlags line of the mapping in /proc/self/smaps that holds `address`, or "" when none does.
+std::string mapping_flags(const void* address) {
+    std::ifstream smaps("/proc/self/smaps");
+    const auto at = reinterpret_cast<std::uintptr_t>(address);
+    bool inside = false;
+    for (std::string line; std::getline(smaps, line);) {
+        std::uintptr_t begin = 0, end = 0;
+        if (std::sscanf(line.c_str(), "%lx-%lx ", &begin, &end) == 2 && line.find(':') > line.find(' '))
+            inside = begin <= at && at < end;  // a mapping's header line: "begin-end perms ..."
+        else if (inside && line.rfind("VmFlags:", 0) == 0)
+            return line;
+    }
+    return "";
+}
+
+TEST_CASE("A buffer of 16 MiB or more starts on a 2 MiB boundary and asks the kernel for huge pages") {
+    xt::xarray<float> dataset = xt::xarray<float>::from_shape({6000, 784});  // 18.8 MB, like a slice of the data
+    CHECK(reinterpret_cast<std::uintptr_t>(dataset.data()) % (std::uintptr_t(2) << 20) == 0);
+    const std::string flags = mapping_flags(dataset.data());
+    INFO(flags);
+    CHECK(flags.find(" hg") != std::string::npos);  // MADV_HUGEPAGE was given
+    xt::xarray<float> small = xt::xarray<float>::from_shape({256, 784});
+    CHECK(mapping_flags(small.data()).find(" hg") == std::string::npos);
 }
 
 TEST_CASE("The cache limit bounds what the pool keeps, and release gives everything back") {
