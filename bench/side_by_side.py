@@ -3,7 +3,8 @@
 
     /usr/bin/python3 bench/side_by_side.py [--build build] [--out bench-results] [--quick]
 
-Measures, each as a median over several epochs or runs:
+Measures, each as a median over several epochs or runs (aegrad's seed epochs come from two processes, one
+before and one after PyTorch's):
   (a) an epoch of the seed model (tied 784-100-30, Adam, Fashion-MNIST) at batch 256 and 32, on 1 and 2 threads:
       aegrad as a user runs it (`aegrad train`, no environment variables); PyTorch with OpenBLAS's detected core
       and with OPENBLAS_CORETYPE=Haswell, its best taken;
@@ -11,7 +12,7 @@ Measures, each as a median over several epochs or runs:
   (c) the tape's overhead per recorded op;
 and prints the BLAS core each side used, the ratios, resident memory, and the gemm limit: the seed epoch's
 matrix-product FLOPs over the sgemm rate measured on the same products (all 11 of a training step, with their
-transpose flags) and the same number of threads. Writes the table as Markdown and JSON to
+transpose flags) and the same number of threads, at the start and at the end of the run, the faster kept. Writes the table as Markdown and JSON to
 --out. PyTorch's columns are empty when python3-torch is missing.
 """
 import argparse
@@ -65,6 +66,15 @@ def aegrad_seed_epoch(build, batch, threads, epochs):
             "rss_last": rss[-1], "peak_rss": peak}
 
 
+def merge_runs(first, second):
+    """One row from two processes' epochs: the median over all of them, memory from each process."""
+    seconds = first["all"] + second["all"]
+    return {"seconds": statistics.median(seconds), "all": seconds, "core": first["core"],
+            "rss_first": max(first["rss_first"], second["rss_first"]),
+            "rss_last": max(first["rss_last"], second["rss_last"]),
+            "peak_rss": max(first["peak_rss"], second["peak_rss"])}
+
+
 def torch_seed_epoch(batch, threads, epochs, core):
     env = {"OPENBLAS_CORETYPE": core} if core else {}
     out, peak = run([PYTHON, f"{HERE}/torch_seed_model.py", "--epochs", str(epochs), "--batch", str(batch),
@@ -81,6 +91,13 @@ def tape_numbers(build):
     rates = last_json(out)["sgemm_gflops"]  # batch -> threads -> GFLOPS of a seed-model step's products
     core = re.search(r"OpenBLAS core (\w+)", out).group(1)
     return {"recorded_add_ns": recorded, "raw_add_ns": raw, "sgemm_gflops": rates, "core": core}
+
+
+def faster_gemm(first, second):
+    """The first tape run with, for each batch size and thread count, the faster of the two sgemm rates."""
+    rates = {b: {t: max(r, second["sgemm_gflops"][b][t]) for t, r in per.items()}
+             for b, per in first["sgemm_gflops"].items()}
+    return dict(first, sgemm_gflops=rates, sgemm_gflops_runs=[first["sgemm_gflops"], second["sgemm_gflops"]])
 
 
 def fmt_s(v):
@@ -105,20 +122,29 @@ def main():
 
     print("tape and gemm ...", flush=True)
     tape = tape_numbers(args.build)
-    results["tape"]["aegrad"] = tape
     if torch_ok:
         out, _ = run([PYTHON, f"{HERE}/torch_tape.py"])
         results["tape"]["pytorch"] = last_json(out)
 
+    # The machine is shared and has slow spells lasting seconds. aegrad's epochs are measured in two
+    # processes, before and after PyTorch's, and the median is over both, so one slow spell moves fewer
+    # of them.
     for batch in (256, 32):
         for threads in (1, 2):
             print(f"seed model, batch {batch}, {threads} thread(s) ...", flush=True)
-            row = {"batch": batch, "threads": threads,
-                   "aegrad": aegrad_seed_epoch(args.build, batch, threads, epochs[batch])}
+            before = aegrad_seed_epoch(args.build, batch, threads, epochs[batch])
+            row = {"batch": batch, "threads": threads}
             if torch_ok:
                 row["pytorch"] = {core or "detected": torch_seed_epoch(batch, threads, epochs[batch], core)
                                   for core in cores}
+            row["aegrad"] = merge_runs(before, aegrad_seed_epoch(args.build, batch, threads, epochs[batch]))
             results["seed"].append(row)
+
+    # The gemm rates are measured again at the end and the faster of the two kept: the limit is what the
+    # products can do, so a slow spell must not make it easier to reach.
+    print("gemm again ...", flush=True)
+    tape = faster_gemm(tape, tape_numbers(args.build))
+    results["tape"]["aegrad"] = tape
 
     for threads in (1, 2):
         print(f"conv autoencoder, {threads} thread(s) ...", flush=True)
@@ -150,8 +176,13 @@ def report(results, torch_ok):
              f"Seed epoch: {flops / 1e9:.1f} GFLOP of matrix products. sgemm on the 11 products of a training step, "
              f"each timed alone (GFLOPS): batch 256 {rates['256']['1']:.1f} on 1 thread, {rates['256']['2']:.1f} on 2; batch 32 "
              f"{rates['32']['1']:.1f} on 1, {rates['32']['2']:.1f} on 2 (on 2 threads, per product, the fastest of OpenBLAS's "
-             f"threads, aegrad's split and a single thread). Gemm limit at batch 256: {limit[256, 1]:.3f} s on 1 thread, "
-             f"{limit[256, 2]:.3f} s on 2.", ""]
+             f"threads, aegrad's split and a single thread; the faster of a measurement at the start and one at the end). "
+             f"Gemm limit at batch 256: {limit[256, 1]:.3f} s on 1 thread, {limit[256, 2]:.3f} s on 2."]
+    if "sgemm_gflops_runs" in tape:
+        runs = tape["sgemm_gflops_runs"]
+        lines.append("The two measurements (GFLOPS, batch 256 and 32 on 1 / 2 threads): " + "; ".join(
+            f"{r['256']['1']:.1f} / {r['256']['2']:.1f} and {r['32']['1']:.1f} / {r['32']['2']:.1f}" for r in runs) + ".")
+    lines.append("")
     lines += ["| seed model epoch | aegrad s | PyTorch s (best core) | PyTorch core | aegrad / PyTorch | "
               "gemm limit s | aegrad / gemm limit | RSS MB first → last epoch (aegrad; PyTorch) |",
               "|---|---|---|---|---|---|---|---|"]
