@@ -1,6 +1,9 @@
-// The loader yields every sample exactly once per epoch, reshuffles with its seed, and handles the last batch.
+// The loader yields every sample exactly once per epoch, reshuffles with its seed, handles the last batch,
+// and copies the right rows whether one thread gathers a batch or two.
 #include <algorithm>
 #include <set>
+
+#include <xtensor/xview.hpp>
 
 #include "data/loader.hpp"
 #include "helpers.hpp"
@@ -77,4 +80,17 @@ TEST_CASE("A batch held past the next call keeps its rows; the loader's tensor i
     CHECK(held.value()(0, 0) == 0.0f);  // row 0, unshuffled
     CHECK(b.x.value()(0, 0) == 100.0f); // row 10
     CHECK_FALSE(b.x.requires_grad());
+}
+
+TEST_CASE("A batch gathered on two threads holds the row each index names") {
+    // 32 rows is four chunks of the loader's smallest share (8 rows), so on 2 threads each copies half.
+    auto x = rows_numbered(100);
+    for (int threads : {1, 2}) {
+        aegrad::testing::ThreadsFor t(threads);
+        DataLoader loader(x, 32, true, 3);
+        Batch b;
+        loader.start_epoch();
+        while (loader.next(b))
+            CHECK(b.x.value() == xt::view(x, xt::keep(b.indices), xt::all()));
+    }
 }
