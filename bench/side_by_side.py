@@ -12,8 +12,8 @@ before and one after PyTorch's):
   (c) the tape's overhead per recorded op;
 and prints the BLAS core each side used, the ratios, resident memory, and the gemm limit: the seed epoch's
 matrix-product FLOPs over the sgemm rate measured on the same products (all 11 of a training step, with their
-transpose flags) and the same number of threads, at the start and at the end of the run, the faster kept. Writes the table as Markdown and JSON to
---out. PyTorch's columns are empty when python3-torch is missing.
+transpose flags) and the same number of threads, at the start and at the end of the run, the faster kept.
+Writes the table as Markdown and JSON to --out. PyTorch's columns are empty when python3-torch is missing.
 """
 import argparse
 import json

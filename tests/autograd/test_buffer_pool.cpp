@@ -51,6 +51,7 @@ TEST_CASE("xtensor arrays allocate from the pool, 64-byte aligned, and a freed b
     CHECK(buffer_pool_stats().reuses == before.reuses + 1);
 }
 
+namespace {
 // The VmFlags line of the mapping in /proc/self/smaps that holds `address`, or "" when none does.
 std::string mapping_flags(const void* address) {
     std::ifstream smaps("/proc/self/smaps");
@@ -65,6 +66,7 @@ std::string mapping_flags(const void* address) {
     }
     return "";
 }
+} // namespace
 
 TEST_CASE("A buffer of 16 MiB or more starts on a 2 MiB boundary and asks the kernel for huge pages") {
     xt::xarray<float> dataset = xt::xarray<float>::from_shape({6000, 784});  // 18.8 MB, like a slice of the data
