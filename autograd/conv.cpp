@@ -10,6 +10,7 @@
 #include "autograd/gemm.hpp"
 #include "autograd/im2col.hpp"
 #include "autograd/parallel.hpp"
+#include "autograd/scratch.hpp"
 
 namespace aegrad {
 
@@ -77,16 +78,6 @@ template <class Fn> void for_each_chunk(std::size_t batch, std::size_t column_el
                 fn(s, n0, std::min(per_chunk, end - n0));
         }
     });
-}
-
-// Per-thread scratch buffers, kept between calls so a training loop does not allocate them each step.
-// They only grow: the layers of a model ask for different sizes in turn, and a vector that shrank would
-// zero the regrown part on every call (0.5% of a conv training step in perf).
-template <class T> std::vector<T>& scratch(int slot, std::size_t size) {
-    thread_local std::vector<T> buffers[5];
-    if (buffers[slot].size() < size)
-        buffers[slot].resize(size);
-    return buffers[slot];
 }
 
 // A parameter's gradient summed over the shares of for_each_chunk: share 0 writes the node's gradient
@@ -166,8 +157,8 @@ Tensor<T> conv2d(const Tensor<T>& x, const Tensor<T>& weight, const Tensor<T>& b
     const bool relu = o.relu();
     Array<T> out = Array<T>::from_shape({N, Cout, g.out_h, g.out_w});
     for_each_chunk(N, R * P, [&](std::size_t, std::size_t n0, std::size_t n) {
-        auto& col = scratch<T>(0, R * n * P);
-        auto& out_cm = scratch<T>(1, Cout * n * P);
+        auto& col = thread_scratch<T>(0, R * n * P);
+        auto& out_cm = thread_scratch<T>(1, Cout * n * P);
         im2col(xv + n0 * g.image_size(), n, g, col.data());
         gemm<T>(false, false, Cout, n * P, R, T(1), wv, R, col.data(), n * P, T(0), out_cm.data(), n * P);
         to_batch_major(out_cm.data(), n, Cout, P, bv, out.data() + n0 * Cout * P, relu);
@@ -192,19 +183,19 @@ Tensor<T> conv2d(const Tensor<T>& x, const Tensor<T>& weight, const Tensor<T>& b
         }
         for_each_chunk(N, R * P, [&](std::size_t share, std::size_t n0, std::size_t n) {
             // The output gradient of this chunk, channel-major, with the fused ReLU's gate applied.
-            auto& g_cm = scratch<T>(0, Cout * n * P);
+            auto& g_cm = thread_scratch<T>(0, Cout * n * P);
             to_channel_major(self.grad.data() + n0 * Cout * P, n, Cout, P, g_cm.data(),
                              relu ? self.value.data() + n0 * Cout * P : nullptr);
             if (db)
                 db->add_row_sums(share, g_cm.data(), Cout, n * P);
             if (dw.wanted()) {
-                auto& col = scratch<T>(1, R * n * P);
+                auto& col = thread_scratch<T>(1, R * n * P);
                 im2col(xn.get_value().data() + n0 * g.image_size(), n, g, col.data());
                 gemm<T>(false, true, Cout, R, n * P, T(1), g_cm.data(), n * P, col.data(), n * P, dw.beta(share),
                         dw.target(share), R);
             }
             if (dx) {
-                auto& dcol = scratch<T>(2, R * n * P);
+                auto& dcol = thread_scratch<T>(2, R * n * P);
                 gemm<T>(true, false, R, n * P, Cout, T(1), wv, R, g_cm.data(), n * P, T(0), dcol.data(), n * P);
                 col2im(dcol.data(), n, g, dx + n0 * g.image_size());
             }
@@ -247,8 +238,8 @@ Tensor<T> conv_transpose2d(const Tensor<T>& x, const Tensor<T>& weight, const Te
     const T* wv = weight.value().data();
     Array<T> out = xt::zeros<T>({N, Cout, g.height, g.width});
     for_each_chunk(N, R * P, [&](std::size_t, std::size_t n0, std::size_t n) {
-        auto& x_cm = scratch<T>(0, Cin * n * P);
-        auto& col = scratch<T>(1, R * n * P);
+        auto& x_cm = thread_scratch<T>(0, Cin * n * P);
+        auto& col = thread_scratch<T>(1, R * n * P);
         to_channel_major(xv + n0 * Cin * P, n, Cin, P, x_cm.data());
         gemm<T>(true, false, R, n * P, Cin, T(1), wv, R, x_cm.data(), n * P, T(0), col.data(), n * P);
         col2im(col.data(), n, g, out.data() + n0 * out_size);
@@ -273,25 +264,25 @@ Tensor<T> conv_transpose2d(const Tensor<T>& x, const Tensor<T>& weight, const Te
             // The output gradient of this chunk, with the fused ReLU's gate applied.
             const T* grad = self.grad.data() + n0 * out_size;
             if (relu) {
-                auto& gated = scratch<T>(3, n * out_size);
+                auto& gated = thread_scratch<T>(3, n * out_size);
                 relu_gate(grad, self.value.data() + n0 * out_size, n * out_size, gated.data());
                 grad = gated.data();
             }
             if (db) {
-                auto& sums = scratch<T>(4, g.channels);
+                auto& sums = thread_scratch<T>(4, g.channels);
                 sum_per_channel(grad, n, g.channels, g.height * g.width, false, sums.data());
                 db->add_row_sums(share, sums.data(), g.channels, 1);
             }
-            auto& dcol = scratch<T>(0, R * n * P);
+            auto& dcol = thread_scratch<T>(0, R * n * P);
             im2col(grad, n, g, dcol.data());
             if (dw.wanted()) {
-                auto& x_cm = scratch<T>(1, Cin * n * P);
+                auto& x_cm = thread_scratch<T>(1, Cin * n * P);
                 to_channel_major(xn.get_value().data() + n0 * Cin * P, n, Cin, P, x_cm.data());
                 gemm<T>(false, true, Cin, R, n * P, T(1), x_cm.data(), n * P, dcol.data(), n * P, dw.beta(share),
                         dw.target(share), R);
             }
             if (xn.requires_grad) {
-                auto& dx_cm = scratch<T>(2, Cin * n * P);
+                auto& dx_cm = thread_scratch<T>(2, Cin * n * P);
                 gemm<T>(false, false, Cin, n * P, R, T(1), wv, R, dcol.data(), n * P, T(0), dx_cm.data(), n * P);
                 to_batch_major(dx_cm.data(), n, Cin, P, static_cast<const T*>(nullptr), dx.data() + n0 * Cin * P);
             }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "autograd/parallel.hpp"
+#include "autograd/scratch.hpp"
 
 namespace aegrad {
 
@@ -29,22 +30,15 @@ void blas_gemm(bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, do
 constexpr std::size_t kParallelMinWork = std::size_t(1) << 21;
 // Blocks narrower than this waste the gemm kernel's register tiles.
 constexpr std::size_t kMinBlock = 32;
-// Where split_k keeps its partial products: the calling thread's buffer, grown only, so a training loop
-// does not allocate it each step.
-template <class T> std::vector<T>& partial_products(std::size_t size) {
-    thread_local std::vector<T> buffer;
-    if (buffer.size() < size)
-        buffer.resize(size);
-    return buffer;
-}
-
+// split_k's partial products live in the calling thread's scratch (autograd/scratch.hpp lists the slots).
+constexpr int kPartialProductsSlot = 5;
 // The product as `parts` slices of k, one per thread: part 0 writes C, the others a scratch buffer each,
 // added into C at the end. Column k0 of op(A) starts at a + k0 (or a + k0*lda when A is read transposed);
 // row k0 of op(B) at b + k0*ldb (or b + k0 when transposed).
 template <class T>
 void split_k(std::size_t parts, bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, T alpha, const T* a,
              std::size_t lda, const T* b, std::size_t ldb, T beta, T* c, std::size_t ldc) {
-    std::vector<T>& partial = partial_products<T>((parts - 1) * m * n);
+    std::vector<T>& partial = thread_scratch<T>(kPartialProductsSlot, (parts - 1) * m * n);
     parallel_for(parts, [&](std::size_t p0, std::size_t p1) {
         for (std::size_t p = p0; p < p1; ++p) {
             const std::size_t k0 = k * p / parts, k1 = k * (p + 1) / parts;

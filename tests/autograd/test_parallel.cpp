@@ -1,12 +1,15 @@
 // aegrad's threads: parallel_for covers every index exactly once and passes exceptions on; a gemm split
-// across threads (by rows, columns or slices of k) gives what xtensor-blas's product gives on one.
+// across threads (by rows, columns or slices of k) gives what xtensor-blas's product gives on one; each thread
+// keeps its own scratch buffers.
 #include <atomic>
 #include <stdexcept>
+#include <thread>
 
 #include <xtensor-blas/xlinalg.hpp>
 #include <xtensor/xview.hpp>
 
 #include "autograd/gemm.hpp"
+#include "autograd/scratch.hpp"
 
 #include "helpers.hpp"
 
@@ -96,4 +99,18 @@ TEST_CASE("parallel_parts says how many chunks parallel_for runs at once") {
     CHECK(nested == 1);  // inside a parallel region everything runs serially
     ThreadsFor one(1);
     CHECK(parallel_parts(1000) == 1);
+}
+
+TEST_CASE("thread_scratch gives each thread and slot its own buffer, which only grows") {
+    std::vector<float>& buffer = thread_scratch<float>(0, 100);
+    CHECK(buffer.size() >= 100);
+    buffer[99] = 7.0f;
+    CHECK(&thread_scratch<float>(0, 10) == &buffer);  // a smaller request keeps the buffer and its contents
+    CHECK(buffer[99] == 7.0f);
+    CHECK(&thread_scratch<float>(1, 10) != &buffer);  // another slot
+    const std::size_t grown = thread_scratch<float>(0, 1000).size();
+    CHECK(grown >= 1000);
+    const std::vector<float>* other = nullptr;
+    std::thread([&] { other = &thread_scratch<float>(0, 10); }).join();
+    CHECK(other != &buffer);  // another thread
 }
