@@ -15,13 +15,27 @@ namespace {
 CBLAS_TRANSPOSE flag(bool transpose) { return transpose ? CblasTrans : CblasNoTrans; }
 blasint dim(std::size_t v) { return static_cast<blasint>(v); }
 
+// With beta = 0, OpenBLAS first clears C in a pass of its own (its gemm_beta kernel), which took 25-35 us
+// on a [784, 100] C against 5 us for std::fill: a 20-30% share of a batch-32 weight gradient's product.
+// So C is cleared here and the product added onto it with beta = 1. The result is the same, since
+// OpenBLAS also adds the product onto zeros; C's old contents (even NaN) are still ignored.
+template <class T> T zero_instead_of_blas(T beta, std::size_t m, std::size_t n, T* c, std::size_t ldc) {
+    if (beta != T(0))
+        return beta;
+    for (std::size_t i = 0; i < m; ++i)
+        std::fill(c + i * ldc, c + i * ldc + n, T(0));
+    return T(1);
+}
+
 void blas_gemm(bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, float alpha, const float* a,
                std::size_t lda, const float* b, std::size_t ldb, float beta, float* c, std::size_t ldc) {
+    beta = zero_instead_of_blas(beta, m, n, c, ldc);
     cblas_sgemm(CblasRowMajor, flag(ta), flag(tb), dim(m), dim(n), dim(k), alpha, a, dim(lda), b, dim(ldb), beta, c,
                 dim(ldc));
 }
 void blas_gemm(bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, double alpha, const double* a,
                std::size_t lda, const double* b, std::size_t ldb, double beta, double* c, std::size_t ldc) {
+    beta = zero_instead_of_blas(beta, m, n, c, ldc);
     cblas_dgemm(CblasRowMajor, flag(ta), flag(tb), dim(m), dim(n), dim(k), alpha, a, dim(lda), b, dim(ldb), beta, c,
                 dim(ldc));
 }

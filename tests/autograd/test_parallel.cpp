@@ -2,6 +2,7 @@
 // across threads (by rows, columns or slices of k) gives what xtensor-blas's product gives on one; each thread
 // keeps its own scratch buffers.
 #include <atomic>
+#include <limits>
 #include <stdexcept>
 #include <thread>
 
@@ -113,4 +114,28 @@ TEST_CASE("thread_scratch gives each thread and slot its own buffer, which only 
     const std::vector<float>* other = nullptr;
     std::thread([&] { other = &thread_scratch<float>(0, 10); }).join();
     CHECK(other != &buffer);  // another thread
+}
+
+TEST_CASE("gemm with beta = 0 ignores what C held, even NaN, and leaves the columns past n alone") {
+    // gemm clears C itself and asks BLAS to add onto it, instead of passing beta = 0 on: every split must
+    // clear exactly its own block of C. Shapes that run unsplit, split by rows, by columns and along k.
+    struct Case { std::size_t m, n, k; };
+    for (const Case s : {Case{5, 7, 3}, Case{300, 40, 200}, Case{20, 300, 400}, Case{20, 30, 4000}}) {
+        const std::size_t ldc = s.n + 2;
+        const xt::xarray<double> a = random_tensor({s.m, s.k}, 8, false).value();
+        const xt::xarray<double> b = random_tensor({s.k, s.n}, 9, false).value();
+        const xt::xarray<double> expected = xt::linalg::dot(a, b);
+        for (int threads : {1, 2}) {
+            CAPTURE(s.m);
+            CAPTURE(s.k);
+            CAPTURE(threads);
+            ThreadsFor t(threads);
+            xt::xarray<double> c = xt::xarray<double>::from_shape({s.m, ldc});
+            c.fill(std::numeric_limits<double>::quiet_NaN());
+            xt::view(c, xt::all(), xt::range(s.n, ldc)) = -1.0;
+            gemm<double>(false, false, s.m, s.n, s.k, 1.0, a.data(), s.k, b.data(), s.n, 0.0, c.data(), ldc);
+            CHECK(xt::allclose(xt::eval(xt::view(c, xt::all(), xt::range(0, s.n))), expected));
+            CHECK(xt::all(xt::equal(xt::view(c, xt::all(), xt::range(s.n, ldc)), -1.0)));
+        }
+    }
 }
