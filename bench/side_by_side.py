@@ -183,8 +183,9 @@ def report(results, torch_ok):
     lines = [f"aegrad: OpenBLAS core {tape['core']}, no environment variables set.",
              f"Seed epoch: {flops / 1e9:.1f} GFLOP of matrix products. sgemm on the 11 products of a training step, "
              f"each timed alone (GFLOPS): batch 256 {rates['256']['1']:.1f} on 1 thread, {rates['256']['2']:.1f} on 2; batch 32 "
-             f"{rates['32']['1']:.1f} on 1, {rates['32']['2']:.1f} on 2 (on 2 threads, per product, the fastest of OpenBLAS's "
-             f"threads, aegrad's split and a single thread; the faster of a measurement at the start and one at the end). "
+             f"{rates['32']['1']:.1f} on 1, {rates['32']['2']:.1f} on 2 (per product, the fastest of a plain OpenBLAS call and "
+             f"aegrad's gemm, and on 2 threads also OpenBLAS's threads and aegrad's split; the faster of a measurement at "
+             f"the start and one at the end). "
              f"Gemm limit at batch 256: {limit[256, 1]:.3f} s on 1 thread, {limit[256, 2]:.3f} s on 2."]
     if "sgemm_gflops_runs" in tape:
         runs = tape["sgemm_gflops_runs"]
