@@ -96,33 +96,6 @@ void max_pool_2x2(const T* in, const PoolGeometry& g, std::size_t p0, std::size_
     }
 }
 
-// Backward of max_pool_2x2 for planes [p0, p1): each 2x2 window's four inputs are written once (the
-// gradient at the winner, 0 elsewhere), so dx needs no zeroing pass first; only the last row or column
-// of an odd-sized plane, which no window covers, is zeroed.
-template <class T>
-void max_pool_2x2_backward(const T* grad, const std::uint32_t* argmax, const PoolGeometry& g, std::size_t p0, std::size_t p1, T* dx) {
-    for (std::size_t p = p0; p < p1; ++p) {
-        T* plane = dx + p * g.in_plane();
-        for (std::size_t oh = 0; oh < g.Ho; ++oh) {
-            const std::size_t top = 2 * oh * g.W;
-            const std::size_t o0 = p * g.out_plane() + oh * g.Wo;
-            for (std::size_t ow = 0; ow < g.Wo; ++ow) {
-                const std::size_t at = top + 2 * ow;
-                const std::uint32_t winner = argmax[o0 + ow];
-                const T d = grad[o0 + ow];
-                plane[at] = winner == at ? d : T(0);
-                plane[at + 1] = winner == at + 1 ? d : T(0);
-                plane[at + g.W] = winner == at + g.W ? d : T(0);
-                plane[at + g.W + 1] = winner == at + g.W + 1 ? d : T(0);
-            }
-            if (g.W % 2)
-                plane[top + g.W - 1] = plane[top + 2 * g.W - 1] = T(0);
-        }
-        if (g.H % 2)
-            std::fill(plane + (g.H - 1) * g.W, plane + g.H * g.W, T(0));
-    }
-}
-
 template <class T> Tensor<T> max_pool2d(const Tensor<T>& x, Size2 kernel, Pool2dOptions o) {
     const PoolGeometry g = pool_geometry("max_pool2d", x, kernel, o);
     Array<T> out = Array<T>::from_shape(pooled_shape(x.shape(), g));
@@ -148,20 +121,22 @@ template <class T> Tensor<T> max_pool2d(const Tensor<T>& x, Size2 kernel, Pool2d
             (*argmax)[o] = static_cast<std::uint32_t>(where);
         });
     }
-    return Tensor<T>::from_op(std::move(out), "max_pool2d", {x}, [g, argmax, two_by_two](Node<T>& self) {
+    // Backward: each plane of dx is cleared, then every output's gradient is added at the input it came
+    // from (added, since overlapping windows can share a winner). Per plane, so the plane is in cache for
+    // both passes, and without a branch per input: writing each 2x2 window's four inputs with a comparison
+    // each took 4.7 ms on [256, 32, 14, 14] (random winners defeat the branch predictor) against 0.5-0.8 ms.
+    return Tensor<T>::from_op(std::move(out), "max_pool2d", {x}, [g, argmax](Node<T>& self) {
         Array<T> dx = Array<T>::from_shape(self.inputs[0]->shape);
-        if (two_by_two) {
-            parallel_for(g.planes, [&](std::size_t p0, std::size_t p1) {
-                max_pool_2x2_backward(self.grad.data(), argmax->data(), g, p0, p1, dx.data());
-            }, 8);
-            accumulate_grad(*self.inputs[0], std::move(dx));
-            return;
-        }
+        const T* grad = self.grad.data();
+        const std::uint32_t* from = argmax->data();
+        T* d = dx.data();
         parallel_for(g.planes, [&](std::size_t p0, std::size_t p1) {
-            std::fill(dx.data() + p0 * g.in_plane(), dx.data() + p1 * g.in_plane(), T(0));  // in parallel too
-            for (std::size_t p = p0; p < p1; ++p)
-                for (std::size_t o_i = p * g.out_plane(); o_i < (p + 1) * g.out_plane(); ++o_i)
-                    dx.data()[p * g.in_plane() + (*argmax)[o_i]] += self.grad.data()[o_i];
+            for (std::size_t p = p0; p < p1; ++p) {
+                T* plane = d + p * g.in_plane();
+                std::fill(plane, plane + g.in_plane(), T(0));
+                for (std::size_t o = p * g.out_plane(); o < (p + 1) * g.out_plane(); ++o)
+                    plane[from[o]] += grad[o];
+            }
         }, 8);
         accumulate_grad(*self.inputs[0], std::move(dx));
     });

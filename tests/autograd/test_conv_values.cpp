@@ -222,7 +222,8 @@ template <class T> void check_max_pool_2x2(Shape shape, unsigned seed) {
 } // namespace
 
 TEST_CASE("max_pool2d 2x2 equals its definition on ties, signed zeros and NaN, forward and backward") {
-    // The unrolled 2x2 loops against the definition; odd sizes leave a row and a column in no window.
+    // The unrolled 2x2 forward and the backward against the definition; odd sizes leave a row and a column
+    // in no window.
     for (const Shape& shape : {Shape{2, 3, 6, 6}, Shape{2, 2, 7, 35}, Shape{1, 4, 29, 16}, Shape{3, 1, 4, 50}}) {
         CAPTURE(shape_str(shape));
         check_max_pool_2x2<float>(shape, 7);
@@ -231,8 +232,8 @@ TEST_CASE("max_pool2d 2x2 equals its definition on ties, signed zeros and NaN, f
 }
 
 TEST_CASE("max_pool2d's 2x2 gradient: 1 at each window's maximum, 0 elsewhere, even in a reused dirty buffer") {
-    // A 5x5 plane: the last row and column are in no window. Backward writes dx without zeroing it first,
-    // so a buffer the pool hands back full of NaN must still come out exactly right.
+    // A 5x5 plane: the last row and column are in no window. Backward writes dx into a buffer from the
+    // pool, so one handed back full of NaN must still come out exactly right, those inputs included.
     xt::xarray<double> v = xt::xarray<double>::from_shape({1, 1, 5, 5});
     for (std::size_t i = 0; i < v.size(); ++i)
         v.data()[i] = static_cast<double>((i * 7) % 25);  // a permutation of 0..24: no ties
