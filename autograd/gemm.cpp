@@ -73,12 +73,18 @@ void split_k(std::size_t parts, bool ta, bool tb, std::size_t m, std::size_t n, 
 }
 } // namespace
 
+bool gemm_is_split(std::size_t m, std::size_t n, std::size_t k) {
+    if (num_threads() == 1 || m * n * k < kParallelMinWork)
+        return false;
+    return parallel_parts(std::max(m, n), kMinBlock) > 1 || (2 * std::max(m, n) < k && parallel_parts(k, kMinBlock) > 1);
+}
+
 template <class T>
 void gemm(bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, T alpha, const T* a, std::size_t lda,
           const T* b, std::size_t ldb, T beta, T* c, std::size_t ldc) {
     if (m == 0 || n == 0)
         return;
-    if (num_threads() == 1 || m * n * k < kParallelMinWork) {
+    if (!gemm_is_split(m, n, k)) {
         blas_gemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         return;
     }

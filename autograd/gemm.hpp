@@ -15,4 +15,8 @@ template <class T>
 void gemm(bool transpose_a, bool transpose_b, std::size_t m, std::size_t n, std::size_t k, T alpha, const T* a,
           std::size_t lda, const T* b, std::size_t ldb, T beta, T* c, std::size_t ldc);
 
+/// Whether gemm splits an [m, k] x [k, n] product across threads: false on one thread, inside a parallel
+/// region, and for a product too small to pay for waking a second thread.
+bool gemm_is_split(std::size_t m, std::size_t n, std::size_t k);
+
 } // namespace aegrad

@@ -1,6 +1,7 @@
 // aegrad's threads: parallel_for covers every index exactly once and passes exceptions on; a gemm split
-// across threads (by rows, columns or slices of k) gives what xtensor-blas's product gives on one; each thread
-// keeps its own scratch buffers.
+// across threads (by rows, columns or slices of k) gives what xtensor-blas's product gives on one; a
+// product's two gradients computed at once give what one thread gives; each thread keeps its own scratch
+// buffers.
 #include <atomic>
 #include <limits>
 #include <stdexcept>
@@ -86,6 +87,49 @@ TEST_CASE("a product with a long inner dimension, split along k, equals the one-
                 CHECK(xt::view(split, xt::all(), xt::range(n, ldc)) == xt::view(c0, xt::all(), xt::range(n, ldc)));
             }
         }
+}
+
+TEST_CASE("gemm_is_split says whether gemm shares a product between threads") {
+    {
+        ThreadsFor two(2);
+        CHECK(gemm_is_split(256, 784, 100));     // 20M multiply-adds: split by columns
+        CHECK(gemm_is_split(20, 30, 4000));      // along k
+        CHECK_FALSE(gemm_is_split(256, 30, 100));  // 768k: too small to pay for a second thread
+        bool nested = true;
+        parallel_for(2, [&](std::size_t b, std::size_t) {
+            if (b == 0)
+                nested = gemm_is_split(256, 784, 100);
+        });
+        CHECK_FALSE(nested);
+    }
+    ThreadsFor one(1);
+    CHECK_FALSE(gemm_is_split(256, 784, 100));
+}
+
+TEST_CASE("a product's two gradients, run at once on two threads, equal one thread's") {
+    // Every product here is 768k or 900k multiply-adds: unsplit on any thread count, so each gradient is
+    // one BLAS call either way and the results must agree to the bit. On two threads, x's and w's
+    // gradients are computed at once, one per thread, and so are h's and w's second contribution (read
+    // through a transpose, as a tied decoder reads it). v meets itself on both sides of a product, so its
+    // two contributions go into one buffer and must not run at once.
+    const auto gradients = [](int threads) {
+        ThreadsFor t(threads);
+        auto x = random_tensor({256, 100}, 8), w = random_tensor({100, 30}, 9), v = random_tensor({150, 40}, 10);
+        auto h = matmul(x, w);
+        auto r = matmul(h, transpose(w));
+        auto s = matmul(v, transpose(v));
+        (sum(r * r) + sum(s * s)).backward();
+        return std::vector<xt::xarray<double>>{x.grad(), w.grad(), v.grad()};
+    };
+    const auto one = gradients(1), two = gradients(2);
+    for (std::size_t i = 0; i < one.size(); ++i) {
+        CAPTURE(i);
+        CHECK(two[i] == one[i]);
+    }
+    // v's gradient is (g + g^T) v with g = 2 s: both contributions are there.
+    auto v = random_tensor({150, 40}, 10, false).value();
+    const xt::xarray<double> s = xt::linalg::dot(v, xt::transpose(v));
+    CHECK(xt::allclose(one[2], xt::linalg::dot(4.0 * s, v)));
 }
 
 TEST_CASE("parallel_parts says how many chunks parallel_for runs at once") {
