@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds aegrad (release, xsimd on) and runs every test. With --sanitize it also
-# builds and runs the whole suite under AddressSanitizer + UndefinedBehaviorSanitizer.
+# builds and runs the whole suite under AddressSanitizer + UndefinedBehaviorSanitizer; with --tsan, under
+# ThreadSanitizer (aegrad's own threads: parallel_for, split products, gradients computed at once).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,4 +18,14 @@ if [[ "${1:-}" == "--sanitize" ]]; then
   fi
   ninja -C "$asan"
   UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 meson test -C "$asan" --print-errorlogs --timeout-multiplier 4
+fi
+
+if [[ "${1:-}" == "--tsan" ]]; then
+  tsan=${build}-tsan
+  if [[ ! -f "$tsan/build.ninja" ]]; then
+    meson setup "$tsan" -Db_sanitize=thread -Doptimization=0 -Ddebug=false -Db_lundef=false \
+      -Dexamples=false -Dbenchmarks=false
+  fi
+  ninja -C "$tsan"
+  TSAN_OPTIONS=halt_on_error=1 meson test -C "$tsan" --print-errorlogs --timeout-multiplier 4
 fi

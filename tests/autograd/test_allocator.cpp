@@ -31,8 +31,8 @@ long faults_of_one_round(std::size_t bytes) {
 TEST_CASE("A freed 24 MB buffer is reused without faulting its pages back in") {
     if (std::getenv("MALLOC_MMAP_THRESHOLD_") || std::getenv("MALLOC_TRIM_THRESHOLD_") || std::getenv("GLIBC_TUNABLES"))
         return;  // the user's own glibc settings win; nothing of ours to check
-#if defined(__SANITIZE_ADDRESS__)
-    return;  // AddressSanitizer replaces glibc's malloc, whose settings this checks
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+    return;  // the sanitizer replaces glibc's malloc, whose settings this checks
 #endif
     const std::size_t bytes = 24u << 20;  // a conv layer's worth of columns; 6,144 pages
     faults_of_one_round(bytes);           // the first round faults its pages in
