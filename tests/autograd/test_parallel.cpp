@@ -111,7 +111,8 @@ TEST_CASE("a product's two gradients, run at once on two threads, equal one thre
     // one BLAS call either way and the results must agree to the bit. On two threads, x's and w's
     // gradients are computed at once, one per thread, and so are h's and w's second contribution (read
     // through a transpose, as a tied decoder reads it). v meets itself on both sides of a product, so its
-    // two contributions go into one buffer and must not run at once.
+    // two contributions go into one buffer and must not run at once (if they did, the values here would
+    // rarely show it, but `scripts/test.sh --tsan` reports the race).
     const auto gradients = [](int threads) {
         ThreadsFor t(threads);
         auto x = random_tensor({256, 100}, 8), w = random_tensor({100, 30}, 9), v = random_tensor({150, 40}, 10);
