@@ -55,19 +55,20 @@ template <class T> void product_backward(Node<T>& self, bool tA, bool tB, const 
     const auto& B = b_node.get_value();
     // Under read attribution the transpose's own read must be seen: route through its node instead.
     const bool fuse = !attribution_active();
+    // The nodes whose gradients the two products write.
     Node<T>& a_target = tA && fuse ? a_node : *self.inputs[0];
     Node<T>& b_target = tB && fuse ? b_node : *self.inputs[1];
     const auto d_a = [&] {
         if (tA && fuse)
-            gemm_into_grad(a_node, B, tB, g, true);
+            gemm_into_grad(a_target, B, tB, g, true);
         else
-            gemm_into_grad(*self.inputs[0], g, false, B, !tB);
+            gemm_into_grad(a_target, g, false, B, !tB);
     };
     const auto d_b = [&] {
         if (tB && fuse)
-            gemm_into_grad(b_node, g, true, A, tA);
+            gemm_into_grad(b_target, g, true, A, tA);
         else
-            gemm_into_grad(*self.inputs[1], A, !tA, g, false);
+            gemm_into_grad(b_target, A, !tA, g, false);
     };
     // Two products too small to split (the 100x30 layer's) would each leave the other threads idle: they
     // run at once instead, one per thread, when they write different gradients and are large enough to
