@@ -103,11 +103,6 @@ def faster_gemm(first, second):
     return dict(first, sgemm_gflops=rates, sgemm_gflops_runs=[first["sgemm_gflops"], second["sgemm_gflops"]])
 
 
-def both_processes(a, limit):
-    both = a.get("median_both")
-    return "-" if both is None else f"{both:.3f} ({both / limit:.2f})"
-
-
 def fmt_s(v):
     return "-" if v is None else f"{v:.3f}"
 
@@ -209,7 +204,7 @@ def report(results, torch_ok):
         lines.append(f"| batch {row['batch']}, {row['threads']} thread(s) | {fmt_s(a['seconds'])} | "
                      f"{fmt_s(t and t['seconds'])} | {t['core'] if t else '-'} | {ratio(a['seconds'], t and t['seconds'])} | "
                      f"{limit[row['batch'], row['threads']]:.3f} | {a['seconds'] / limit[row['batch'], row['threads']]:.2f} | "
-                     f"{both_processes(a, limit[row['batch'], row['threads']])} | {rss} |")
+                     f"{a['median_both']:.3f} ({a['median_both'] / limit[row['batch'], row['threads']]:.2f}) | {rss} |")
     if torch_ok:
         lines.append("")
         for batch in (256, 32):
