@@ -36,7 +36,7 @@ int main(int argc, char** argv) {
     }
     set_num_threads(threads);
     const auto train = data::load_mnist(data_dir, data::Split::train, batch);
-    Tensor<float> x(train.images);
+    Tensor<float> x(data::to_unit_floats(train.pixels));
     Generator gen(42);
     models::ConvAutoencoder model({}, gen);
     nn::Adam adam(model.parameters(), nn::AdamOptions().lr(1e-3));

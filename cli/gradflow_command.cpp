@@ -79,20 +79,20 @@ RunResult train_one(bool tied, const GradflowArgs& a, const data::LabelledImages
 
     // The graph of one step, before any training.
     {
-        Tensor<float> x(xt::xarray<float>(xt::view(test.images, xt::range(0, 4), xt::all())));
+        Tensor<float> x(data::Rows(test.pixels).slice(0, 4));
         const auto loss = mse_loss((*model)(x), x);
         for (auto& [name, p] : model->named_parameters())
             p.set_label(name);
         write_dot(to_dot(loss, fmt::format("one step of the {} autoencoder", result.label)), (dir / "graph.dot").string(),
                   (dir / "graph.svg").string());
     }
-    xt::xarray<float> probe = xt::view(train.images, xt::range(0, std::min<std::size_t>(512, train.size())), xt::all());
+    xt::xarray<float> probe = data::Rows(train.pixels).slice(0, std::min<std::size_t>(512, train.size()));
     nn::GradientFlow monitor(a.every, probe);
     nn::Adam optimizer(model->parameters(), nn::AdamOptions().lr(a.lr));
-    nn::fit(*model, optimizer, train.images, nn::reconstruction_mse(),
+    nn::fit(*model, optimizer, train.pixels, nn::reconstruction_mse(),
             nn::FitOptions().epochs(a.epochs).batch_size(a.batch).seed(a.seed).progress(!a.quiet).phase(result.label),
             {&monitor});
-    result.test_mse = nn::evaluate(*model, test.images, nn::reconstruction_mse());
+    result.test_mse = nn::evaluate(*model, test.pixels, nn::reconstruction_mse());
     monitor.write_csv((dir / "gradflow.csv").string());
     monitor.plot_svgs(dir.string(), result.label + ": ");
     result.rows = monitor.rows();

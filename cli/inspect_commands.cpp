@@ -41,7 +41,7 @@ void add_eval_command(CLI::App& app) {
     cmd->callback([a] {
         const auto test = data::load_mnist(a->data_dir, data::Split::test, a->test_samples);
         auto model = load_model(a->model_file, test.rows, test.cols);
-        fmt::print("test MSE {:.6f} on {} images\n", models::reconstruction_mse_of(*model, test.images), test.size());
+        fmt::print("test MSE {:.6f} on {} images\n", models::reconstruction_mse_of(*model, test.pixels), test.size());
     });
 }
 
@@ -54,7 +54,7 @@ void add_reconstruct_command(CLI::App& app) {
     cmd->callback([a] {
         const auto test = data::load_mnist(a->data_dir, data::Split::test, a->count);
         auto model = load_model(a->model_file, test.rows, test.cols);
-        models::write_reconstructions(a->out, *model, test.images, test.rows, test.cols, a->count);
+        models::write_reconstructions(a->out, *model, test.pixels, test.rows, test.cols, a->count);
         fmt::print("wrote {}\n", a->out);
     });
 }

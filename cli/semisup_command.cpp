@@ -61,14 +61,14 @@ void run_semisup(const SemisupArgs& a) {
                                         .finetune_lr_scale(2.0)
                                         .seed(a.seed)
                                         .progress(!a.quiet))
-            .run(train.images);
+            .run(train.pixels);
     } else {
         nn::Adam optimizer(autoencoder->parameters());
-        nn::fit(*autoencoder, optimizer, train.images, nn::reconstruction_mse(),
+        nn::fit(*autoencoder, optimizer, train.pixels, nn::reconstruction_mse(),
                 nn::FitOptions().epochs(a.epochs).batch_size(256).seed(a.seed).progress(!a.quiet));
     }
     fmt::print("pretrained: test reconstruction MSE {:.5f}\n\n",
-               nn::evaluate(*autoencoder, test.images, nn::reconstruction_mse()));
+               nn::evaluate(*autoencoder, test.pixels, nn::reconstruction_mse()));
 
     std::ofstream csv((fs::path(a.out) / "semisup.csv").string());
     csv << "labels,method,seed,test_accuracy\n";

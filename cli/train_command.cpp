@@ -92,13 +92,13 @@ void run_train(TrainArgs a) {
     std::fflush(stdout);
 
     const auto make_optimizer = optimizer_factory(a.optimizer, a.lr, a.momentum);
-    const auto validate = [&test](nn::Module& m) { return nn::evaluate(m, test.images, nn::reconstruction_mse()); };
+    const auto validate = [&test](nn::Module& m) { return nn::evaluate(m, test.pixels, nn::reconstruction_mse()); };
     nn::History history;
     const auto start = std::chrono::steady_clock::now();
     if (a.schedule == "joint") {
         auto optimizer = make_optimizer(model->parameters());
         nn::CsvLogger csv((fs::path(a.out) / "history.csv").string());
-        history = nn::fit(*model, *optimizer, train.images, nn::reconstruction_mse(),
+        history = nn::fit(*model, *optimizer, train.pixels, nn::reconstruction_mse(),
                           nn::FitOptions()
                               .epochs(a.epochs)
                               .batch_size(a.batch)
@@ -121,7 +121,7 @@ void run_train(TrainArgs a) {
                                                            .optimizer(make_optimizer)
                                                            .checkpoint_dir((fs::path(a.out) / "checkpoints").string())
                                                            .resume(a.resume));
-        for (const auto& phase : pretrainer.run(train.images, &test.images)) {
+        for (const auto& phase : pretrainer.run(train.pixels, test.pixels)) {
             fmt::print("  {}: {}\n", phase.name,
                        fmt::format("{} epochs, {:.1f} s, last loss {:.5f}{}", phase.history.epochs.size(),
                                    phase.resumed ? phase.history.total_seconds() : phase.seconds,
@@ -131,14 +131,14 @@ void run_train(TrainArgs a) {
         }
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const double test_mse = models::reconstruction_mse_of(*model, test.images);
+    const double test_mse = models::reconstruction_mse_of(*model, test.pixels);
     const std::size_t images_seen = history.epochs.size() * train.size();
     const double samples_per_s = history.total_seconds() > 0 ? images_seen / history.total_seconds() : 0;
 
     const auto file = [&](const char* name) { return (fs::path(a.out) / name).string(); };
     nn::save_parameters(*model, file("model.safetensors"), a.spec.to_metadata());
     history.write_csv(file("history.csv"));
-    models::write_reconstructions(file("reconstructions.png"), *model, test.images, test.rows, test.cols);
+    models::write_reconstructions(file("reconstructions.png"), *model, test.pixels, test.rows, test.cols);
     models::write_loss_plot(file("loss.svg"), history);
     nlohmann::ordered_json metrics = {
         {"test_mse", test_mse},         {"params", params},

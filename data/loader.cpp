@@ -3,16 +3,14 @@
 #include "autograd/parallel.hpp"
 
 #include <algorithm>
-#include <cstring>
 #include <numeric>
 #include <stdexcept>
 
 namespace aegrad::data {
 
-DataLoader::DataLoader(const xt::xarray<float>& source, std::size_t batch_size, bool shuffle, std::uint64_t seed,
-                       bool drop_last)
+DataLoader::DataLoader(Rows source, std::size_t batch_size, bool shuffle, std::uint64_t seed, bool drop_last)
     : source_(source), batch_size_(batch_size), shuffle_(shuffle), drop_last_(drop_last), rng_(seed),
-      order_(source.dimension() > 0 ? source.shape()[0] : 0) {
+      order_(source.count()) {
     if (batch_size == 0)
         throw std::invalid_argument("DataLoader: batch size must be positive");
     std::iota(order_.begin(), order_.end(), 0);
@@ -35,27 +33,18 @@ bool DataLoader::next(Batch& batch) {
     if (left == 0 || (drop_last_ && left < batch_size_))
         return false;
     const std::size_t b = std::min(batch_size_, left);
-    const std::size_t row = source_.size() / source_.shape()[0];
-    auto shape = source_.shape();
+    const std::size_t row = source_.width();
+    Shape shape = source_.shape();
     shape[0] = b;
     xt::xarray<float> x = xt::xarray<float>::from_shape(shape);
     float* rows = x.data();
     batch.indices.assign(order_.begin() + static_cast<long>(cursor_), order_.begin() + static_cast<long>(cursor_ + b));
-    // Rows are scattered through the dataset, so each copy starts with cache misses: gathering in parallel
-    // pays, and so does asking for the rows a few copies ahead (an epoch's gather went from 55 to 40 ms in a
-    // standalone test of 60,000 rows of 784 floats). Chunks of 8 rows or more let a batch of 32 use two
-    // threads: its 2-thread epoch's gather took 21-28 ms against 32-47 ms on one (10 interleaved epochs each).
-    constexpr std::size_t kRowsAhead = 2;
+    // Each row starts with cache misses, so gathering in parallel pays. Chunks of 8 rows or more let a batch
+    // of 32 use two threads: its 2-thread epoch's gather took 21-28 ms against 32-47 ms on one (10
+    // interleaved epochs each).
     constexpr std::size_t kMinRowsPerThread = 8;
     parallel_for(b, [&](std::size_t i0, std::size_t i1) {
-        for (std::size_t i = i0; i < i1; ++i) {
-            if (i + kRowsAhead < i1) {
-                const char* ahead = reinterpret_cast<const char*>(source_.data() + batch.indices[i + kRowsAhead] * row);
-                for (std::size_t byte = 0; byte < row * sizeof(float); byte += 64)
-                    __builtin_prefetch(ahead + byte);
-            }
-            std::memcpy(rows + i * row, source_.data() + batch.indices[i] * row, row * sizeof(float));
-        }
+        source_.gather(batch.indices.data() + i0, i1 - i0, rows + i0 * row);
     }, kMinRowsPerThread);
     batch.x = Tensor<float>(std::move(x));
     cursor_ += b;

@@ -8,6 +8,7 @@
 #include <xtensor/xarray.hpp>
 
 #include "autograd/tensor.hpp"
+#include "data/rows.hpp"
 
 namespace aegrad::data {
 
@@ -20,8 +21,8 @@ struct Batch {
 
 class DataLoader {
 public:
-    /// `source` must outlive the loader. batch_size > 0.
-    DataLoader(const xt::xarray<float>& source, std::size_t batch_size, bool shuffle = true, std::uint64_t seed = 0,
+    /// `source` (floats, or bytes that become byte / 255) must outlive the loader. batch_size > 0.
+    DataLoader(Rows source, std::size_t batch_size, bool shuffle = true, std::uint64_t seed = 0,
                bool drop_last = false);
 
     /// Starts an epoch: reshuffles (when shuffling) with a generator advanced once per epoch.
@@ -33,7 +34,7 @@ public:
     std::size_t samples() const { return order_.size(); }
 
 private:
-    const xt::xarray<float>& source_;
+    Rows source_;
     std::size_t batch_size_;
     bool shuffle_, drop_last_;
     std::mt19937_64 rng_;

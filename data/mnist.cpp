@@ -1,5 +1,6 @@
 #include "data/mnist.hpp"
 
+#include <algorithm>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -41,9 +42,8 @@ LabelledImages load_mnist(const std::string& dir, Split split, std::size_t limit
     out.rows = images.dims[1];
     out.cols = images.dims[2];
     const std::size_t pixels = out.rows * out.cols;
-    out.images = xt::xarray<float>::from_shape({n, pixels});
-    for (std::size_t i = 0; i < n * pixels; ++i)
-        out.images.data()[i] = static_cast<float>(images.bytes[i]) / 255.0f;
+    out.pixels = xt::xarray<std::uint8_t>::from_shape({n, pixels});
+    std::copy_n(images.bytes.begin(), n * pixels, out.pixels.begin());
     out.labels.reserve(n);
     for (std::size_t i = 0; i < n; ++i) {
         if (labels.bytes[i] > 9)

@@ -1,9 +1,13 @@
 #pragma once
-// MNIST-format datasets (Fashion-MNIST by default): images as floats in [0, 1] with integer labels.
+// MNIST-format datasets (Fashion-MNIST by default): images as the files' bytes, which training and
+// evaluation see as floats in [0, 1] (data::Rows), with integer labels.
+#include <cstdint>
 #include <string>
 #include <vector>
 
 #include <xtensor/xarray.hpp>
+
+#include "data/rows.hpp"
 
 namespace aegrad::data {
 
@@ -11,7 +15,9 @@ namespace aegrad::data {
 inline const char* kFashionMnistDir = "/usr/share/datasets/fashion-mnist";
 
 struct LabelledImages {
-    xt::xarray<float> images;  // [N, rows * cols], pixel / 255
+    /// [N, rows * cols], one byte per pixel (0 black .. 255 white), a quarter of the memory of floats. Pass it
+    /// to fit(), evaluate() and the like as it is (they see byte / 255); to_unit_floats() makes floats of it.
+    xt::xarray<std::uint8_t> pixels;
     std::vector<int> labels;   // N labels in [0, 10)
     std::size_t rows = 0, cols = 0;
     std::size_t size() const { return labels.size(); }

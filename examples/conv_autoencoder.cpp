@@ -24,7 +24,7 @@ int main(int argc, char** argv) {
 
     // One layer on its own: 16 3x3 filters with "same" padding keep the 28x28 size.
     nn::Conv2d conv(nn::Conv2dLayerOptions(1, 16, 3).padding(nn::Padding::same()).activation(nn::Activation::relu));
-    const Tensor<float> batch(xt::xarray<float>(xt::view(train.images, xt::range(0, 8), xt::all())));
+    const Tensor<float> batch(data::Rows(train.pixels).slice(0, 8));
     fmt::print("Conv2d on {}: {}\n", shape_str(reshape(batch, {8, 1, 28, 28}).shape()),
                shape_str(conv(reshape(batch, {8, 1, 28, 28})).shape()));
 
@@ -33,12 +33,12 @@ int main(int argc, char** argv) {
     models::ConvAutoencoder model;  // defaults: Géron's encoder 16-32-64 -> 30 codings, and its mirror
     std::cout << nn::summary(model, {784});
 
-    const auto test_mse = [&](nn::Module& m) { return nn::evaluate(m, test.images, nn::reconstruction_mse()); };
+    const auto test_mse = [&](nn::Module& m) { return nn::evaluate(m, test.pixels, nn::reconstruction_mse()); };
     nn::Adam optimizer(model.parameters(), nn::AdamOptions().lr(1e-3));
-    const nn::History history = nn::fit(model, optimizer, train.images, nn::reconstruction_mse(),
+    const nn::History history = nn::fit(model, optimizer, train.pixels, nn::reconstruction_mse(),
                                         nn::FitOptions().epochs(quick ? 1 : 10).batch_size(256).validation(test_mse));
 
     fmt::print("test MSE {:.4f} after {} epochs\n", test_mse(model), history.epochs.size());
-    models::write_reconstructions("conv_reconstructions.png", model, test.images, 28, 28);
+    models::write_reconstructions("conv_reconstructions.png", model, test.pixels, 28, 28);
     std::cout << "wrote conv_reconstructions.png\n";
 }

@@ -24,7 +24,7 @@ int main(int argc, char** argv) {
         nn::manual_seed(42);
         models::StackedAutoencoder model(models::StackedAutoencoderOptions(784, {100, 30}));
         nn::Adam optimizer(model.parameters());
-        const nn::History history = nn::fit(model, optimizer, train.images, nn::reconstruction_mse(),
+        const nn::History history = nn::fit(model, optimizer, train.pixels, nn::reconstruction_mse(),
                                             nn::FitOptions().epochs(3).batch_size(256).progress(false));
         for (const auto& e : history.epochs)
             fmt::print("threads {} epoch {}: new tensor buffers {} | {:.3f} s | {:.0f} samples/s | {:.0f} MB resident\n",

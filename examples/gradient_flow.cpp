@@ -27,7 +27,7 @@ int main(int argc, char** argv) {
         p.set_label(name);  // names for the graph
 
     // One step by hand: the graph, then backward with per-read attribution switched on.
-    Tensor<float> x(xt::xarray<float>(xt::view(train.images, xt::range(0, 256), xt::all())));
+    Tensor<float> x(data::Rows(train.pixels).slice(0, 256));
     auto loss = mse_loss(model(x), x);
     write_dot(to_dot(loss, "one step of the tied autoencoder"), "graph.dot", "graph.svg");
     ReadAttribution<float> reads;
@@ -45,7 +45,7 @@ int main(int argc, char** argv) {
     // and dead ReLU units (on a fixed probe batch).
     nn::GradientFlow monitor(20, x.value());
     nn::Adam optimizer(model.parameters());
-    nn::fit(model, optimizer, train.images, nn::reconstruction_mse(),
+    nn::fit(model, optimizer, train.pixels, nn::reconstruction_mse(),
             nn::FitOptions().epochs(quick ? 1 : 3).batch_size(256), {&monitor});
     monitor.write_csv("gradflow.csv");
     for (const auto& file : monitor.plot_svgs(".", "tied: "))

@@ -30,12 +30,12 @@ int main(int argc, char** argv) {
                                                       .seed(42)
                                                       .checkpoint_dir("checkpoints"));
     nn::History all;
-    for (const auto& phase : pretrainer.run(train.images, &test.images)) {
+    for (const auto& phase : pretrainer.run(train.pixels, test.pixels)) {
         fmt::print("{}: {} epochs in {:.1f} s, validation MSE {:.4f}\n", phase.name, phase.history.epochs.size(),
                    phase.seconds, phase.history.epochs.back().val_loss);
         all.append(phase.history);
     }
-    fmt::print("test MSE {:.4f}\n", nn::evaluate(model, test.images, nn::reconstruction_mse()));
+    fmt::print("test MSE {:.4f}\n", nn::evaluate(model, test.pixels, nn::reconstruction_mse()));
     models::write_loss_plot("layerwise-loss.svg", all);
-    models::write_reconstructions("layerwise-reconstructions.png", model, test.images, 28, 28);
+    models::write_reconstructions("layerwise-reconstructions.png", model, test.pixels, 28, 28);
 }

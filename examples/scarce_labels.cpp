@@ -24,19 +24,19 @@ int main(int argc, char** argv) {
     nn::manual_seed(42);
     models::StackedAutoencoder autoencoder(models::StackedAutoencoderOptions(784, {100, 30}));
     nn::Adam adam(autoencoder.parameters());
-    nn::fit(autoencoder, adam, train.images, nn::reconstruction_mse(),
+    nn::fit(autoencoder, adam, train.pixels, nn::reconstruction_mse(),
             nn::FitOptions().epochs(quick ? 2 : 10).batch_size(256).progress(false));
 
     // 2. Reuse its encoder (the same parameters) under a softmax head; train on the first 1,000 labels:
     //    the head alone for 20 epochs, then everything at the same rate.
     auto classifier = models::Classifier::over(autoencoder, 10);
     const std::size_t n = 1000;
-    const xt::xarray<float> images = xt::view(train.images, xt::range(0, n), xt::all());
+    const xt::xarray<std::uint8_t> images = xt::view(train.pixels, xt::range(0, n), xt::all());
     const std::vector<int> labels(train.labels.begin(), train.labels.begin() + n);
     models::train_classifier(*classifier, images, labels,
                              models::ClassifierTraining().epochs(quick ? 10 : 94).frozen_epochs(quick ? 3 : 23)
                                  .lr(1e-3).finetune_lr(1e-3).batch_size(32));
 
-    const auto report = nn::classification_report(*classifier, test.images, test.labels, 10);
+    const auto report = nn::classification_report(*classifier, test.pixels, test.labels, 10);
     std::cout << report.table(data::fashion_mnist_classes());
 }

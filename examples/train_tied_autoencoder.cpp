@@ -24,13 +24,13 @@ int main(int argc, char** argv) {
     models::StackedAutoencoder model(models::StackedAutoencoderOptions(784, {100, 30}).tied(true));
     std::cout << nn::summary(model, {784});
 
-    const auto test_mse = [&](nn::Module& m) { return nn::evaluate(m, test.images, nn::reconstruction_mse()); };
+    const auto test_mse = [&](nn::Module& m) { return nn::evaluate(m, test.pixels, nn::reconstruction_mse()); };
     nn::Adam optimizer(model.parameters(), nn::AdamOptions().lr(1e-3));
-    const nn::History history = nn::fit(model, optimizer, train.images, nn::reconstruction_mse(),
+    const nn::History history = nn::fit(model, optimizer, train.pixels, nn::reconstruction_mse(),
                                         nn::FitOptions().epochs(quick ? 2 : 20).batch_size(256).validation(test_mse));
 
     fmt::print("test MSE {:.4f} after {} epochs\n", test_mse(model), history.epochs.size());
-    models::write_reconstructions("reconstructions.png", model, test.images, 28, 28);
+    models::write_reconstructions("reconstructions.png", model, test.pixels, 28, 28);
     models::write_loss_plot("loss.svg", history);
     std::cout << "wrote reconstructions.png and loss.svg\n";
 }

@@ -10,10 +10,10 @@ namespace aegrad::models {
 
 using namespace nn;
 
-History train_classifier(Classifier& classifier, const xt::xarray<float>& images, const std::vector<int>& labels,
+History train_classifier(Classifier& classifier, data::Rows images, const std::vector<int>& labels,
                          const ClassifierTraining& o) {
-    if (images.shape()[0] != labels.size())
-        throw std::invalid_argument(fmt::format("train_classifier: {} images but {} labels", images.shape()[0], labels.size()));
+    if (images.count() != labels.size())
+        throw std::invalid_argument(fmt::format("train_classifier: {} images but {} labels", images.count(), labels.size()));
     const LossFn loss = [&labels](Module& model, const data::Batch& b) {
         std::vector<int> y;
         y.reserve(b.indices.size());

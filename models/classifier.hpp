@@ -6,6 +6,7 @@
 #include <memory>
 #include <vector>
 
+#include "data/rows.hpp"
 #include "models/stacked_autoencoder.hpp"
 #include "nn/dense.hpp"
 #include "nn/history.hpp"
@@ -54,9 +55,9 @@ struct ClassifierTraining {
     AEGRAD_OPTION(bool, progress, false)
 };
 
-/// Trains `classifier` on `images` with integer `labels` (cross-entropy, Adam) following the schedule.
-/// Leaves the encoder unfrozen unless keep_frozen.
-nn::History train_classifier(Classifier& classifier, const xt::xarray<float>& images, const std::vector<int>& labels,
+/// Trains `classifier` on `images` (floats, or bytes seen as byte / 255) with integer `labels`
+/// (cross-entropy, Adam) following the schedule. Leaves the encoder unfrozen unless keep_frozen.
+nn::History train_classifier(Classifier& classifier, data::Rows images, const std::vector<int>& labels,
                              const ClassifierTraining& options);
 
 } // namespace aegrad::models

@@ -14,13 +14,13 @@ using namespace nn;
 
 namespace {
 // Applies `layer` to `input` in chunks, in eval mode and without a graph.
-xt::xarray<float> apply_in_chunks(Module& layer, const xt::xarray<float>& input) {
+xt::xarray<float> apply_in_chunks(Module& layer, data::Rows input) {
     xt::xarray<float> out;  // sized at the first batch (a default xarray is 0-d with one element)
     std::size_t row = 0;
     for_each_batch_eval(layer, input, 4096, [&](const data::Batch& batch) {
         auto y = layer(batch.x).value();
         if (row == 0)
-            out = xt::xarray<float>::from_shape({input.shape()[0], y.shape()[1]});
+            out = xt::xarray<float>::from_shape({input.count(), y.shape()[1]});
         std::copy(y.begin(), y.end(), out.data() + row * y.shape()[1]);
         row += y.shape()[0];
     });
@@ -28,9 +28,11 @@ xt::xarray<float> apply_in_chunks(Module& layer, const xt::xarray<float>& input)
 }
 } // namespace
 
-xt::xarray<float> encode_through(const StackedAutoencoder& model, const xt::xarray<float>& input, std::size_t k) {
-    xt::xarray<float> codes = input;
-    for (std::size_t i = 0; i < k; ++i)
+xt::xarray<float> encode_through(const StackedAutoencoder& model, data::Rows input, std::size_t k) {
+    if (k == 0)
+        return input.slice(0, input.count());
+    xt::xarray<float> codes = apply_in_chunks(*(*model.encoder())[0], input);
+    for (std::size_t i = 1; i < k; ++i)
         codes = apply_in_chunks(*(*model.encoder())[i], codes);
     return codes;
 }
@@ -58,7 +60,7 @@ std::string LayerwisePretrainer::checkpoint_path(std::size_t index) const {
         .string();
 }
 
-std::vector<PhaseReport> LayerwisePretrainer::run(const xt::xarray<float>& train, const xt::xarray<float>* validation) {
+std::vector<PhaseReport> LayerwisePretrainer::run(data::Rows train, std::optional<data::Rows> validation) {
     using Clock = std::chrono::steady_clock;
     const std::size_t depth = model_.depth(), phases = depth + 1;
     const bool checkpoints = !options_.checkpoint_dir().empty();
@@ -90,10 +92,15 @@ std::vector<PhaseReport> LayerwisePretrainer::run(const xt::xarray<float>& train
         }
         const auto start = Clock::now();
         const bool fine_tune = phase == depth;
-        // Phase k trains on the codes of the layers before it, computed once here (not per step).
-        const xt::xarray<float> inputs = fine_tune ? train : encode_through(model_, train, phase);
-        const xt::xarray<float> val_inputs =
-            validation ? (fine_tune ? *validation : encode_through(model_, *validation, phase)) : xt::xarray<float>();
+        // Phase k > 0 trains on the codes of the layers before it, computed once here (not per step). The
+        // first phase and fine-tuning read the inputs as they are, with no copy.
+        const bool on_inputs = phase == 0 || fine_tune;
+        const xt::xarray<float> codes = on_inputs ? xt::xarray<float>() : encode_through(model_, train, phase);
+        const data::Rows inputs = on_inputs ? train : data::Rows(codes);
+        const xt::xarray<float> val_codes =
+            on_inputs || !validation ? xt::xarray<float>() : encode_through(model_, *validation, phase);
+        const std::optional<data::Rows> val_inputs =
+            !validation ? std::nullopt : std::optional<data::Rows>(on_inputs ? *validation : data::Rows(val_codes));
         std::shared_ptr<Module> target = fine_tune ? nullptr : model_.shallow(phase);
         Module& trained = fine_tune ? static_cast<Module&>(model_) : *target;
 
@@ -107,7 +114,7 @@ std::vector<PhaseReport> LayerwisePretrainer::run(const xt::xarray<float>& train
             .progress(options_.progress())
             .phase(report.name);
         if (validation)
-            fit_options.validation([&val_inputs](Module& m) { return evaluate(m, val_inputs, reconstruction_mse()); });
+            fit_options.validation([&val_inputs](Module& m) { return evaluate(m, *val_inputs, reconstruction_mse()); });
         report.history = fit(trained, *optimizer, inputs, reconstruction_mse(), fit_options);
         report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
         if (checkpoints) {  // the history first: a checkpoint without its history is never left behind

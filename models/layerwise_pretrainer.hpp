@@ -6,6 +6,7 @@
 // new run resumes after the last finished phase, ending with the same weights as an uninterrupted run.
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,9 +41,9 @@ struct PhaseReport {
 class LayerwisePretrainer {
 public:
     LayerwisePretrainer(StackedAutoencoder& model, PretrainOptions options);
-    /// Runs (or resumes) every phase on `train`; `validation` (may be null) gives per-epoch validation
-    /// losses on the same codes.
-    std::vector<PhaseReport> run(const xt::xarray<float>& train, const xt::xarray<float>* validation = nullptr);
+    /// Runs (or resumes) every phase on `train` (floats, or bytes seen as byte / 255); `validation` (optional)
+    /// gives per-epoch validation losses on the same codes.
+    std::vector<PhaseReport> run(data::Rows train, std::optional<data::Rows> validation = std::nullopt);
     /// The checkpoint file of phase `index` (0-based; index depth() is fine-tuning).
     std::string checkpoint_path(std::size_t index) const;
 
@@ -52,6 +53,6 @@ private:
 };
 
 /// The input pushed through encoder layers 0..k-1 (no graph), i.e. what phase k reconstructs.
-xt::xarray<float> encode_through(const StackedAutoencoder& model, const xt::xarray<float>& input, std::size_t k);
+xt::xarray<float> encode_through(const StackedAutoencoder& model, data::Rows input, std::size_t k);
 
 } // namespace aegrad::models

@@ -1,7 +1,5 @@
 #include "models/report.hpp"
 
-#include <xtensor/xview.hpp>
-
 #include "autograd/grad_mode.hpp"
 #include "data/png.hpp"
 #include "data/svg_plot.hpp"
@@ -9,12 +7,11 @@
 
 namespace aegrad::models {
 
-void write_reconstructions(const std::string& path, nn::Module& model, const xt::xarray<float>& images, std::size_t h,
+void write_reconstructions(const std::string& path, nn::Module& model, data::Rows images, std::size_t h,
                            std::size_t w, std::size_t count) {
     NoGradGuard no_grad;
     model.eval();
-    count = std::min(count, images.shape()[0]);
-    xt::xarray<float> originals = xt::view(images, xt::range(0, count), xt::all());
+    xt::xarray<float> originals = images.slice(0, std::min(count, images.count()));
     xt::xarray<float> reconstructed = model(Tensor<float>(originals)).value();
     data::write_image_grid_png(path, {originals, reconstructed}, h, w, 2);
 }
@@ -36,7 +33,7 @@ void write_loss_plot(const std::string& path, const nn::History& history) {
     data::write_line_plot_svg(path, {train, val}, options);
 }
 
-double reconstruction_mse_of(nn::Module& model, const xt::xarray<float>& images) {
+double reconstruction_mse_of(nn::Module& model, data::Rows images) {
     return nn::evaluate(model, images, nn::reconstruction_mse());
 }
 

@@ -2,19 +2,21 @@
 // Figures of a trained autoencoder people can look at: reconstructions next to the originals, loss curves.
 #include <string>
 
+#include "data/rows.hpp"
 #include "nn/module.hpp"
 #include "nn/history.hpp"
 
 namespace aegrad::models {
 
-/// The first `count` images of `images` [N, h*w] over their reconstructions by `model`, as a PNG.
-void write_reconstructions(const std::string& path, nn::Module& model, const xt::xarray<float>& images, std::size_t h,
+/// The first `count` images of `images` [N, h*w] (floats, or bytes seen as byte / 255) over their
+/// reconstructions by `model`, as a PNG.
+void write_reconstructions(const std::string& path, nn::Module& model, data::Rows images, std::size_t h,
                            std::size_t w, std::size_t count = 10);
 
 /// Training and validation loss per epoch (all phases in sequence, phase boundaries dashed) as SVG.
 void write_loss_plot(const std::string& path, const nn::History& history);
 
 /// Mean squared reconstruction error of `model` on `images`, without a graph.
-double reconstruction_mse_of(nn::Module& model, const xt::xarray<float>& images);
+double reconstruction_mse_of(nn::Module& model, data::Rows images);
 
 } // namespace aegrad::models

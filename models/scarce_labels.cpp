@@ -22,13 +22,12 @@ std::pair<xt::xarray<float>, std::vector<int>> labelled_subset(const data::Label
     std::mt19937_64 rng(seed);
     std::shuffle(order.begin(), order.end(), rng);
     n = std::min(n, order.size());
-    const std::size_t row = train.images.shape()[1];
-    xt::xarray<float> x = xt::xarray<float>::from_shape({n, row});
+    const data::Rows pixels(train.pixels);
+    xt::xarray<float> x = xt::xarray<float>::from_shape({n, pixels.width()});
+    pixels.gather(order.data(), n, x.data());
     std::vector<int> y(n);
-    for (std::size_t i = 0; i < n; ++i) {
-        std::copy_n(train.images.data() + order[i] * row, row, x.data() + i * row);
+    for (std::size_t i = 0; i < n; ++i)
         y[i] = train.labels[order[i]];
-    }
     return {std::move(x), std::move(y)};
 }
 } // namespace
@@ -73,7 +72,7 @@ std::vector<ScarceLabelsRow> run_scarce_labels(StackedAutoencoder& pretrained, c
                         t.frozen_epochs(std::max(1, static_cast<int>(std::lround(epochs * o.frozen_fraction()))));
                 }
                 train_classifier(*clf, x, y, t);
-                const double accuracy = nn::classification_report(*clf, test.images, test.labels, 10).accuracy;
+                const double accuracy = nn::classification_report(*clf, test.pixels, test.labels, 10).accuracy;
                 rows.push_back({n, method, seed, accuracy, epochs});
                 if (on_row)
                     on_row(rows.back());

@@ -9,11 +9,11 @@
 
 namespace aegrad::nn {
 
-ClassificationReport classification_report(Module& model, const xt::xarray<float>& images,
+ClassificationReport classification_report(Module& model, data::Rows images,
                                            const std::vector<int>& labels, std::size_t classes,
                                            std::size_t batch_size) {
-    if (images.shape()[0] != labels.size())
-        throw std::invalid_argument(fmt::format("classification_report: {} images but {} labels", images.shape()[0],
+    if (images.count() != labels.size())
+        throw std::invalid_argument(fmt::format("classification_report: {} images but {} labels", images.count(),
                                                 labels.size()));
     ClassificationReport r;
     r.confusion.assign(classes, std::vector<std::size_t>(classes, 0));

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "data/rows.hpp"
 #include "nn/module.hpp"
 
 namespace aegrad::nn {
@@ -17,8 +18,9 @@ struct ClassificationReport {
     std::string table(const std::vector<std::string>& class_names = {}) const;
 };
 
-/// Runs `model` (logits [B, classes]) over `images` in batches and compares with `labels`.
-ClassificationReport classification_report(Module& model, const xt::xarray<float>& images,
+/// Runs `model` (logits [B, classes]) over `images` (floats, or bytes seen as byte / 255) in batches and
+/// compares with `labels`.
+ClassificationReport classification_report(Module& model, data::Rows images,
                                            const std::vector<int>& labels, std::size_t classes,
                                            std::size_t batch_size = 1000);
 

@@ -45,7 +45,7 @@ LossFn reconstruction_mse() {
     };
 }
 
-History fit(Module& model, Optimizer& optimizer, const xt::xarray<float>& inputs, const LossFn& loss,
+History fit(Module& model, Optimizer& optimizer, data::Rows inputs, const LossFn& loss,
             const FitOptions& options, const std::vector<Callback*>& callbacks) {
     using Clock = std::chrono::steady_clock;
     data::DataLoader loader(inputs, options.batch_size(), options.shuffle(), options.seed());
@@ -112,7 +112,7 @@ History fit(Module& model, Optimizer& optimizer, const xt::xarray<float>& inputs
     return history;
 }
 
-void for_each_batch_eval(Module& model, const xt::xarray<float>& inputs, std::size_t batch_size,
+void for_each_batch_eval(Module& model, data::Rows inputs, std::size_t batch_size,
                          const std::function<void(const data::Batch&)>& fn) {
     NoGradGuard no_grad;
     const bool was_training = model.is_training();
@@ -130,7 +130,7 @@ void for_each_batch_eval(Module& model, const xt::xarray<float>& inputs, std::si
     model.train(was_training);
 }
 
-double evaluate(Module& model, const xt::xarray<float>& inputs, const LossFn& loss, std::size_t batch_size) {
+double evaluate(Module& model, data::Rows inputs, const LossFn& loss, std::size_t batch_size) {
     double total = 0;
     std::size_t n = 0;
     for_each_batch_eval(model, inputs, batch_size, [&](const data::Batch& batch) {

@@ -40,16 +40,17 @@ public:
     using std::runtime_error::runtime_error;
 };
 
-/// Trains `model` on the rows of `inputs`. Returns one record per epoch.
-History fit(Module& model, Optimizer& optimizer, const xt::xarray<float>& inputs, const LossFn& loss,
+/// Trains `model` on the rows of `inputs` (floats, or bytes such as LabelledImages::pixels, which the model
+/// sees as byte / 255). Returns one record per epoch.
+History fit(Module& model, Optimizer& optimizer, data::Rows inputs, const LossFn& loss,
             const FitOptions& options, const std::vector<Callback*>& callbacks = {});
 
 /// Calls fn(batch) for the rows of `inputs` in order, with `model` in eval mode and no graph recorded;
 /// the model's mode is restored afterwards.
-void for_each_batch_eval(Module& model, const xt::xarray<float>& inputs, std::size_t batch_size,
+void for_each_batch_eval(Module& model, data::Rows inputs, std::size_t batch_size,
                          const std::function<void(const data::Batch&)>& fn);
 
 /// Mean loss over all rows of `inputs` (weighted by batch size), in eval mode and without a graph.
-double evaluate(Module& model, const xt::xarray<float>& inputs, const LossFn& loss, std::size_t batch_size = 1000);
+double evaluate(Module& model, data::Rows inputs, const LossFn& loss, std::size_t batch_size = 1000);
 
 } // namespace aegrad::nn

@@ -87,7 +87,7 @@ TEST_CASE("A small run learns far above chance, and the experiment's rows and su
     nn::manual_seed(8);
     StackedAutoencoder ae(StackedAutoencoderOptions(784, {64, 16}));
     nn::Adam pretrain(ae.parameters());
-    nn::fit(ae, pretrain, train.images, nn::reconstruction_mse(), nn::FitOptions().epochs(3).batch_size(64).progress(false));
+    nn::fit(ae, pretrain, train.pixels, nn::reconstruction_mse(), nn::FitOptions().epochs(3).batch_size(64).progress(false));
     const auto rows = run_scarce_labels(ae, train, test,
                                         ScarceLabelsOptions().labels({500}).seeds({1, 2}).min_steps(300).min_epochs(5));
     REQUIRE(rows.size() == 6);  // 3 methods x 2 seeds

@@ -20,7 +20,7 @@ namespace {
 // n images of 784 pixels: real ones when installed, else smooth random blobs.
 xt::xarray<float> image_slice(std::size_t n) {
     if (fs::exists(data::kFashionMnistDir))
-        return data::load_mnist(data::kFashionMnistDir, data::Split::train, n).images;
+        return data::to_unit_floats(data::load_mnist(data::kFashionMnistDir, data::Split::train, n).pixels);
     std::mt19937 rng(3);
     std::uniform_real_distribution<float> u(0, 1);
     xt::xarray<float> x = xt::xarray<float>::from_shape({n, 784});
