@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """aegrad and PyTorch side by side, in one run, on this machine.
 
-    /usr/bin/python3 bench/side_by_side.py [--build build] [--out bench-results] [--quick]
+    /usr/bin/python3 bench/side_by_side.py [--build build] [--out bench-results] [--quick] [--runs N]
 
 Measures, each as a median over several epochs or runs (aegrad's seed epochs come from two processes, one
 before and one after PyTorch's, and the faster process counts, as the faster core counts for PyTorch and the
@@ -15,6 +15,8 @@ and prints the BLAS core each side used, the ratios, resident memory, and the ge
 matrix-product FLOPs over the sgemm rate measured on the same products (all 11 of a training step, with their
 transpose flags) and the same number of threads, at the start and at the end of the run, the faster kept.
 Writes the table as Markdown and JSON to --out. PyTorch's columns are empty when python3-torch is missing.
+With --runs N it makes N whole runs, one after the other, and then prints the targets' medians over them
+(bench/across_runs.py): the machine is noisy, and a single run can land in a slow spell.
 """
 import argparse
 import json
@@ -116,7 +118,25 @@ def main():
     ap.add_argument("--build", default="build")
     ap.add_argument("--out", default="bench-results")
     ap.add_argument("--quick", action="store_true", help="fewer epochs and runs (a smoke run, not for reporting)")
+    ap.add_argument("--runs", type=int, default=1,
+                    help="whole runs, one after the other, each in OUT/run-K; then the table of their medians "
+                         "(bench/across_runs.py) in OUT/across_runs.md")
     args = ap.parse_args()
+    if args.runs == 1:
+        one_run(args, args.out)
+        return
+    dirs = [os.path.join(args.out, f"run-{k}") for k in range(1, args.runs + 1)]
+    for k, out in enumerate(dirs, 1):
+        print(f"\n=== run {k} of {args.runs} ===", flush=True)
+        one_run(args, out)
+    table, _ = run([PYTHON, os.path.join(HERE, "across_runs.py"), *dirs])
+    print("\n" + table)
+    with open(os.path.join(args.out, "across_runs.md"), "w") as f:
+        f.write(table)
+    print(f"wrote {args.out}/across_runs.md")
+
+
+def one_run(args, out_dir):
     torch_ok = have_torch()
     cores = [None, "Haswell"]  # OpenBLAS's own choice, and the AVX2 kernels forced
     epochs = {256: 2 if args.quick else 4, 32: 1 if args.quick else 2}
@@ -161,12 +181,12 @@ def main():
 
     lines = report(results, torch_ok)
     print("\n".join(lines))
-    os.makedirs(args.out, exist_ok=True)
-    with open(f"{args.out}/side_by_side.json", "w") as f:
+    os.makedirs(out_dir, exist_ok=True)
+    with open(f"{out_dir}/side_by_side.json", "w") as f:
         json.dump(results, f, indent=1)
-    with open(f"{args.out}/side_by_side.md", "w") as f:
+    with open(f"{out_dir}/side_by_side.md", "w") as f:
         f.write("\n".join(lines) + "\n")
-    print(f"\nwrote {args.out}/side_by_side.md and .json")
+    print(f"\nwrote {out_dir}/side_by_side.md and .json")
 
 
 def report(results, torch_ok):
