@@ -14,20 +14,22 @@ namespace aegrad::models {
 namespace {
 const char* kMethods[] = {"scratch", "pretrained-frozen", "pretrained-fine-tuned"};
 
-// The first n images of a seeded shuffle of the training set, with their labels.
-std::pair<xt::xarray<float>, std::vector<int>> labelled_subset(const data::LabelledImages& train, std::size_t n,
-                                                               std::uint64_t seed) {
+// The first n images of a seeded shuffle of the training set (bytes, as the training set keeps them), with
+// their labels.
+std::pair<xt::xarray<std::uint8_t>, std::vector<int>> labelled_subset(const data::LabelledImages& train,
+                                                                      std::size_t n, std::uint64_t seed) {
     std::vector<std::size_t> order(train.size());
     std::iota(order.begin(), order.end(), 0);
     std::mt19937_64 rng(seed);
     std::shuffle(order.begin(), order.end(), rng);
     n = std::min(n, order.size());
-    const data::Rows pixels(train.pixels);
-    xt::xarray<float> x = xt::xarray<float>::from_shape({n, pixels.width()});
-    pixels.gather(order.data(), n, x.data());
+    const std::size_t row = train.pixels.shape()[1];
+    xt::xarray<std::uint8_t> x = xt::xarray<std::uint8_t>::from_shape({n, row});
     std::vector<int> y(n);
-    for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t i = 0; i < n; ++i) {
+        std::copy_n(train.pixels.data() + order[i] * row, row, x.data() + i * row);
         y[i] = train.labels[order[i]];
+    }
     return {std::move(x), std::move(y)};
 }
 } // namespace
