@@ -11,8 +11,10 @@
 
 namespace aegrad::data {
 
-/// A byte as a float in [0, 1]: exactly float(byte) / 255, the value a Rows of bytes gathers.
-float unit_float(std::uint8_t byte);
+/// A byte as a float in [0, 1]: float(byte) / 255, correctly rounded, the value a Rows of bytes gathers.
+/// A division, not a multiplication by 1/255, which is one ulp off for 126 of the 256 bytes; inlined in a
+/// loop it vectorises and runs about as fast as copying floats.
+inline float unit_float(std::uint8_t byte) { return static_cast<float>(byte) / 255.0f; }
 
 /// Bytes as floats in [0, 1] (byte / 255), in the array's shape: for a few pixels to show or feed by hand.
 xt::xarray<float> to_unit_floats(const xt::xarray<std::uint8_t>& bytes);
@@ -30,7 +32,6 @@ public:
     std::size_t width() const { return width_; }
     /// The array's shape; a batch of b rows has this shape with b first.
     const Shape& shape() const { return shape_; }
-    bool are_bytes() const { return bytes_ != nullptr; }
 
     /// Writes rows indices[0..n) one after the other to `out` (n * width() floats), on the calling thread.
     void gather(const std::size_t* indices, std::size_t n, float* out) const;
