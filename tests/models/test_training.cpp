@@ -1,9 +1,11 @@
 // The training loop and the layerwise scheduler, on a slice of Fashion-MNIST (synthetic images when the
 // data package is absent).
 #include <filesystem>
+#include <random>
 #include <unistd.h>
 
 #include <fmt/format.h>
+#include <xtensor/xview.hpp>
 
 #include "data/mnist.hpp"
 #include "helpers.hpp"
@@ -60,6 +62,35 @@ TEST_CASE("A short layerwise run on a small slice lowers the loss in every phase
     CHECK(reports[0].name == "pretrain 1/2");
     CHECK(reports[2].name == "fine-tune");
     CHECK(evaluate(model, x, reconstruction_mse()) < 0.5 * before);
+}
+
+TEST_CASE("Layerwise pretraining on bytes ends as on the same images as floats, validation included") {
+    // Phase 1 and fine-tuning read the bytes themselves, phase 2 the codes computed from them.
+    xt::xarray<std::uint8_t> bytes = xt::xarray<std::uint8_t>::from_shape({200, 784});
+    std::mt19937 rng(4);
+    for (auto& b : bytes)
+        b = static_cast<std::uint8_t>(rng() % 256);
+    const xt::xarray<float> floats = data::to_unit_floats(bytes);
+    const auto pretrain = [](data::Rows train, data::Rows validation) {
+        manual_seed(5);
+        StackedAutoencoder model(StackedAutoencoderOptions(784, {24, 6}));
+        auto reports = LayerwisePretrainer(model, small_run("", false)).run(train, validation);
+        std::vector<double> val_losses;
+        for (const auto& r : reports)
+            for (const auto& e : r.history.epochs)
+                val_losses.push_back(e.val_loss);
+        std::vector<xt::xarray<float>> values;
+        for (auto& p : model.parameters())
+            values.push_back(p.value());
+        return std::make_pair(values, val_losses);
+    };
+    const auto from_bytes = pretrain(bytes, xt::xarray<std::uint8_t>(xt::view(bytes, xt::range(0, 50))));
+    const auto from_floats = pretrain(floats, xt::xarray<float>(xt::view(floats, xt::range(0, 50))));
+    CHECK(from_bytes.second.size() == 7);  // 2 + 3 pretraining epochs, 2 fine-tuning
+    CHECK(from_bytes.second == from_floats.second);
+    REQUIRE(from_bytes.first.size() == from_floats.first.size());
+    for (std::size_t i = 0; i < from_bytes.first.size(); ++i)
+        CHECK(from_bytes.first[i] == from_floats.first[i]);
 }
 
 TEST_CASE("Resuming from a phase checkpoint ends with the same weights as an uninterrupted run") {
