@@ -1,5 +1,6 @@
 #include "data/rows.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 
@@ -29,14 +30,16 @@ void check_rank(const Shape& shape) {
     if (shape.empty())
         throw std::invalid_argument("Rows: a 0-d array has no rows; give an array of shape [count, ...]");
 }
+
+void bytes_to_floats(const std::uint8_t* in, std::size_t n, float* out) {
+    for (std::size_t i = 0; i < n; ++i)  // unit_float is inline: the loop vectorises
+        out[i] = unit_float(in[i]);
+}
 } // namespace
 
 xt::xarray<float> to_unit_floats(const xt::xarray<std::uint8_t>& bytes) {
     xt::xarray<float> out = xt::xarray<float>::from_shape(bytes.shape());
-    const std::uint8_t* in = bytes.data();
-    float* o = out.data();
-    for (std::size_t i = 0; i < bytes.size(); ++i)
-        o[i] = unit_float(in[i]);
+    bytes_to_floats(bytes.data(), bytes.size(), out.data());
     return out;
 }
 
@@ -58,9 +61,7 @@ void Rows::gather(const std::size_t* indices, std::size_t n, float* out) const {
         if (bytes_) {
             if (i + kRowsAhead < n)
                 prefetch(bytes_ + indices[i + kRowsAhead] * width_, width_);
-            const std::uint8_t* src = bytes_ + indices[i] * width_;
-            for (std::size_t j = 0; j < width_; ++j)
-                dst[j] = unit_float(src[j]);
+            bytes_to_floats(bytes_ + indices[i] * width_, width_, dst);
         } else {
             if (i + kRowsAhead < n)
                 prefetch(floats_ + indices[i + kRowsAhead] * width_, width_ * sizeof(float));
@@ -75,10 +76,11 @@ xt::xarray<float> Rows::slice(std::size_t begin, std::size_t end) const {
     Shape shape = shape_;
     shape[0] = end - begin;
     xt::xarray<float> out = xt::xarray<float>::from_shape(shape);
-    std::vector<std::size_t> indices(end - begin);
-    for (std::size_t i = 0; i < indices.size(); ++i)
-        indices[i] = begin + i;
-    gather(indices.data(), indices.size(), out.data());
+    // The rows are contiguous: one conversion or copy of the whole range.
+    if (bytes_)
+        bytes_to_floats(bytes_ + begin * width_, out.size(), out.data());
+    else
+        std::copy_n(floats_ + begin * width_, out.size(), out.data());
     return out;
 }
 

@@ -27,7 +27,7 @@ public:
     Rows(const xt::xarray<float>& values);          // NOLINT(google-explicit-constructor)
     Rows(const xt::xarray<std::uint8_t>& pixels);   // NOLINT(google-explicit-constructor): byte / 255
 
-    std::size_t count() const { return shape_.empty() ? 0 : shape_[0]; }
+    std::size_t count() const { return shape_[0]; }  // the constructors refuse 0-d arrays
     /// Values per row (the product of the shape after the first dimension).
     std::size_t width() const { return width_; }
     /// The array's shape; a batch of b rows has this shape with b first.
