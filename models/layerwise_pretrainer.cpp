@@ -94,13 +94,17 @@ std::vector<PhaseReport> LayerwisePretrainer::run(data::Rows train, std::optiona
         const bool fine_tune = phase == depth;
         // Phase k > 0 trains on the codes of the layers before it, computed once here (not per step). The
         // first phase and fine-tuning read the inputs as they are, with no copy.
-        const bool on_inputs = phase == 0 || fine_tune;
-        const xt::xarray<float> codes = on_inputs ? xt::xarray<float>() : encode_through(model_, train, phase);
-        const data::Rows inputs = on_inputs ? train : data::Rows(codes);
-        const xt::xarray<float> val_codes =
-            on_inputs || !validation ? xt::xarray<float>() : encode_through(model_, *validation, phase);
-        const std::optional<data::Rows> val_inputs =
-            !validation ? std::nullopt : std::optional<data::Rows>(on_inputs ? *validation : data::Rows(val_codes));
+        xt::xarray<float> codes, val_codes;  // hold the codes the Rows below point into
+        const auto rows_for_phase = [&](data::Rows source, xt::xarray<float>& kept) {
+            if (phase == 0 || fine_tune)
+                return source;
+            kept = encode_through(model_, source, phase);
+            return data::Rows(kept);
+        };
+        const data::Rows inputs = rows_for_phase(train, codes);
+        std::optional<data::Rows> val_inputs;
+        if (validation)
+            val_inputs = rows_for_phase(*validation, val_codes);
         std::shared_ptr<Module> target = fine_tune ? nullptr : model_.shallow(phase);
         Module& trained = fine_tune ? static_cast<Module&>(model_) : *target;
 
