@@ -1,4 +1,4 @@
-#include "autograd/activations.hpp"
+#include <aegrad/autograd/activations.hpp>
 
 #include <cmath>
 
@@ -44,27 +44,27 @@ template <class Fn> void for_each_slice(const AxisLayout& l, Fn&& fn) {
 } // namespace
 
 template <class T> Tensor<T> relu(const Tensor<T>& x) {
-    return Tensor<T>::from_op(xt::maximum(x.value(), T(0)), "relu", {x}, [](Node<T>& self) {
-        accumulate_grad(*self.inputs[0], xt::where(self.value > T(0), self.grad, T(0)));
+    return Tensor<T>::from_op(xt::maximum(x.value(), T(0)), "relu", {x}, [](Node<T>& self, BackwardContext<T>& ctx) {
+        accumulate_grad(*self.inputs[0], xt::where(self.value > T(0), ctx.grad(), T(0)));
     });
 }
 
 template <class T> Tensor<T> leaky_relu(const Tensor<T>& x, Scalar<T> slope) {
     const auto& v = x.value();
-    return Tensor<T>::from_op(xt::where(v > T(0), v, slope * v), "leaky_relu", {x}, [slope](Node<T>& self) {
+    return Tensor<T>::from_op(xt::where(v > T(0), v, slope * v), "leaky_relu", {x}, [slope](Node<T>& self, BackwardContext<T>& ctx) {
         const auto& v = self.inputs[0]->get_value();
-        accumulate_grad(*self.inputs[0], xt::where(v > T(0), self.grad, slope * self.grad));
+        accumulate_grad(*self.inputs[0], xt::where(v > T(0), ctx.grad(), slope * ctx.grad()));
     });
 }
 
 template <class T> Tensor<T> elu(const Tensor<T>& x, Scalar<T> alpha) {
     const auto& v = x.value();
     return Tensor<T>::from_op(xt::where(v > T(0), v, alpha * (xt::exp(v) - T(1))), "elu", {x},
-                              [alpha](Node<T>& self) {
+                              [alpha](Node<T>& self, BackwardContext<T>& ctx) {
                                   // for x <= 0: d/dx alpha (e^x - 1) = alpha e^x = out + alpha
                                   const auto& v = self.inputs[0]->get_value();
                                   accumulate_grad(*self.inputs[0],
-                                                  xt::where(v > T(0), self.grad, self.grad * (self.value + alpha)));
+                                                  xt::where(v > T(0), ctx.grad(), ctx.grad() * (self.value + alpha)));
                               });
 }
 
@@ -72,25 +72,25 @@ template <class T> Tensor<T> selu(const Tensor<T>& x) {
     const T alpha = T(kSeluAlpha), scale = T(kSeluScale);
     const auto& v = x.value();
     return Tensor<T>::from_op(scale * xt::where(v > T(0), v, alpha * (xt::exp(v) - T(1))), "selu", {x},
-                              [alpha, scale](Node<T>& self) {
+                              [alpha, scale](Node<T>& self, BackwardContext<T>& ctx) {
                                   const auto& v = self.inputs[0]->get_value();
                                   accumulate_grad(*self.inputs[0],
-                                                  xt::where(v > T(0), scale * self.grad,
-                                                            self.grad * (self.value + scale * alpha)));
+                                                  xt::where(v > T(0), scale * ctx.grad(),
+                                                            ctx.grad() * (self.value + scale * alpha)));
                               });
 }
 
 template <class T> Tensor<T> sigmoid(const Tensor<T>& x) {
-    xt::xarray<T> out = xt::xarray<T>::from_shape(x.shape());
+    Array<T> out = Array<T>::from_shape(x.shape());
     std::transform(x.value().begin(), x.value().end(), out.begin(), stable_sigmoid<T>);
-    return Tensor<T>::from_op(std::move(out), "sigmoid", {x}, [](Node<T>& self) {
-        accumulate_grad(*self.inputs[0], self.grad * self.value * (T(1) - self.value));
+    return Tensor<T>::from_op(std::move(out), "sigmoid", {x}, [](Node<T>& self, BackwardContext<T>& ctx) {
+        accumulate_grad(*self.inputs[0], ctx.grad() * self.value * (T(1) - self.value));
     });
 }
 
 template <class T> Tensor<T> tanh(const Tensor<T>& x) {
-    return Tensor<T>::from_op(xt::tanh(x.value()), "tanh", {x}, [](Node<T>& self) {
-        accumulate_grad(*self.inputs[0], self.grad * (T(1) - self.value * self.value));
+    return Tensor<T>::from_op(xt::tanh(x.value()), "tanh", {x}, [](Node<T>& self, BackwardContext<T>& ctx) {
+        accumulate_grad(*self.inputs[0], ctx.grad() * (T(1) - self.value * self.value));
     });
 }
 
@@ -98,17 +98,17 @@ template <class T> Tensor<T> softplus(const Tensor<T>& x) {
     const auto& v = x.value();
     // log(1 + e^x) = max(x, 0) + log1p(e^-|x|): never exponentiates a large positive number.
     return Tensor<T>::from_op(xt::maximum(v, T(0)) + xt::log1p(xt::exp(-xt::abs(v))), "softplus", {x},
-                              [](Node<T>& self) {
+                              [](Node<T>& self, BackwardContext<T>& ctx) {
                                   const auto& v = self.inputs[0]->get_value();
-                                  xt::xarray<T> s = xt::xarray<T>::from_shape(v.shape());
+                                  Array<T> s = Array<T>::from_shape(v.shape());
                                   std::transform(v.begin(), v.end(), s.begin(), stable_sigmoid<T>);
-                                  accumulate_grad(*self.inputs[0], self.grad * s);
+                                  accumulate_grad(*self.inputs[0], ctx.grad() * s);
                               });
 }
 
 template <class T> Tensor<T> softmax(const Tensor<T>& x, int axis) {
     const AxisLayout l = axis_layout("softmax", x.shape(), axis);
-    xt::xarray<T> out = xt::xarray<T>::from_shape(x.shape());
+    Array<T> out = Array<T>::from_shape(x.shape());
     const T* in = x.value().data();
     T* o = out.data();
     for_each_slice(l, [&](std::size_t off, std::size_t stride) {
@@ -121,10 +121,10 @@ template <class T> Tensor<T> softmax(const Tensor<T>& x, int axis) {
         for (std::size_t j = 0; j < l.n; ++j)
             o[off + j * stride] /= total;
     });
-    return Tensor<T>::from_op(std::move(out), "softmax", {x}, [l](Node<T>& self) {
+    return Tensor<T>::from_op(std::move(out), "softmax", {x}, [l](Node<T>& self, BackwardContext<T>& ctx) {
         // dx = y * (g - sum(g * y)) along the axis
-        xt::xarray<T> dx = xt::xarray<T>::from_shape(self.shape);
-        const T *y = self.value.data(), *g = self.grad.data();
+        Array<T> dx = Array<T>::from_shape(self.shape);
+        const T *y = self.value.data(), *g = ctx.grad().data();
         T* d = dx.data();
         for_each_slice(l, [&](std::size_t off, std::size_t stride) {
             T dot = 0;
@@ -139,7 +139,7 @@ template <class T> Tensor<T> softmax(const Tensor<T>& x, int axis) {
 
 template <class T> Tensor<T> log_softmax(const Tensor<T>& x, int axis) {
     const AxisLayout l = axis_layout("log_softmax", x.shape(), axis);
-    xt::xarray<T> out = xt::xarray<T>::from_shape(x.shape());
+    Array<T> out = Array<T>::from_shape(x.shape());
     const T* in = x.value().data();
     T* o = out.data();
     for_each_slice(l, [&](std::size_t off, std::size_t stride) {
@@ -153,10 +153,10 @@ template <class T> Tensor<T> log_softmax(const Tensor<T>& x, int axis) {
         for (std::size_t j = 0; j < l.n; ++j)
             o[off + j * stride] = in[off + j * stride] - log_total;
     });
-    return Tensor<T>::from_op(std::move(out), "log_softmax", {x}, [l](Node<T>& self) {
+    return Tensor<T>::from_op(std::move(out), "log_softmax", {x}, [l](Node<T>& self, BackwardContext<T>& ctx) {
         // dx = g - softmax * sum(g) along the axis, with softmax = exp(out)
-        xt::xarray<T> dx = xt::xarray<T>::from_shape(self.shape);
-        const T *y = self.value.data(), *g = self.grad.data();
+        Array<T> dx = Array<T>::from_shape(self.shape);
+        const T *y = self.value.data(), *g = ctx.grad().data();
         T* d = dx.data();
         for_each_slice(l, [&](std::size_t off, std::size_t stride) {
             T total = 0;

@@ -1,7 +1,7 @@
 #pragma once
 // Activation functions. Each backward reads what it saved: the output (relu, sigmoid, tanh, elu, softmax)
 // or the input (leaky_relu, softplus).
-#include "autograd/tensor.hpp"
+#include <aegrad/autograd/tensor.hpp>
 
 namespace aegrad {
 

@@ -1,6 +1,6 @@
 // Talks to OpenBLAS through its C entry points, declared here rather than through <cblas.h>, whose
 // declarations conflict with xtensor-blas's.
-#include "autograd/blas_runtime.hpp"
+#include <aegrad/autograd/blas_runtime.hpp>
 
 #include <cstdlib>
 #include <cstring>

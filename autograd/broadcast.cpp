@@ -1,4 +1,4 @@
-#include "autograd/broadcast.hpp"
+#include <aegrad/autograd/broadcast.hpp>
 
 #include <xtensor/xreducer.hpp>
 
@@ -18,18 +18,18 @@ Shape broadcast_shapes(const std::string& op, const Shape& a, const Shape& b) {
     return out;
 }
 
-template <class T> xt::xarray<T> sum_to_shape(const xt::xarray<T>& grad, const Shape& shape) {
+template <class T> Array<T> sum_to_shape(const Array<T>& grad, const Shape& shape) {
     const std::size_t lead = grad.dimension() - shape.size();
     std::vector<std::size_t> axes;
     for (std::size_t i = 0; i < grad.dimension(); ++i)
         if (i < lead || (shape[i - lead] == 1 && grad.shape()[i] != 1))
             axes.push_back(i);
-    xt::xarray<T> reduced = xt::sum(grad, axes, xt::evaluation_strategy::immediate);
+    Array<T> reduced = xt::sum(grad, axes, xt::evaluation_strategy::immediate);
     reduced.reshape(shape);
     return reduced;
 }
 
-template xt::xarray<float> sum_to_shape(const xt::xarray<float>&, const Shape&);
-template xt::xarray<double> sum_to_shape(const xt::xarray<double>&, const Shape&);
+template Array<float> sum_to_shape(const Array<float>&, const Shape&);
+template Array<double> sum_to_shape(const Array<double>&, const Shape&);
 
 } // namespace aegrad

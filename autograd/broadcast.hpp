@@ -3,7 +3,7 @@
 // input's shape going backward (the one helper every broadcasting op uses).
 #include <xtensor/xarray.hpp>
 
-#include "autograd/tensor.hpp"
+#include <aegrad/autograd/tensor.hpp>
 
 namespace aegrad {
 
@@ -11,14 +11,15 @@ namespace aegrad {
 Shape broadcast_shapes(const std::string& op, const Shape& a, const Shape& b);
 
 /// Sums `grad` over the axes that broadcasting expanded, so the result has exactly `shape`.
-template <class T> xt::xarray<T> sum_to_shape(const xt::xarray<T>& grad, const Shape& shape);
+template <class T> Array<T> sum_to_shape(const Array<T>& grad, const Shape& shape);
 
-/// accumulate_grad(node, sum_to_shape(grad, node.shape)), without the copy when no axis was broadcast.
-template <class T> void accumulate_reduced(Node<T>& node, const xt::xarray<T>& grad) {
+/// accumulate_grad(node, sum_to_shape(grad, node.shape)), without the sum when no axis was broadcast (an
+/// rvalue gradient is then moved in, as accumulate_grad does).
+template <class T, class A> void accumulate_reduced(Node<T>& node, A&& grad) {
     if (!node.requires_grad)
         return;
-    if (grad.shape() == node.shape)
-        accumulate_grad(node, grad);
+    if (node.has_shape(grad))
+        accumulate_grad(node, std::forward<A>(grad));
     else
         accumulate_grad(node, sum_to_shape(grad, node.shape));
 }

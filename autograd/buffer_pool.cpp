@@ -1,4 +1,4 @@
-#include "autograd/buffer_pool.hpp"
+#include <aegrad/autograd/buffer_pool.hpp>
 
 #include <cstdlib>
 #include <mutex>

@@ -5,17 +5,11 @@
 // A buffer of 16 MiB or more (a dataset, a large batch's activations) starts on a 2 MiB boundary and asks
 // Linux for transparent huge pages, so reading its rows in shuffled order does not miss the TLB each row.
 //
-// This header makes PoolAllocator xtensor's default allocator (XTENSOR_DEFAULT_ALLOCATOR), so it must come
-// before any xtensor header: meson.build force-includes it in every target (-include), the pkg-config file
-// passes that flag on, and autograd/tensor.hpp includes it first. It includes only the standard library.
+// aegrad::Array (autograd/array.hpp) is the xtensor array that allocates through it. It includes only the
+// standard library.
 #include <cstddef>
 #include <limits>
 #include <new>
-
-#ifdef XTENSOR_CONFIG_HPP
-#error "autograd/buffer_pool.hpp must come before xtensor's headers: compile with -include autograd/buffer_pool.hpp (pkg-config --cflags aegrad)"
-#endif
-#define XTENSOR_DEFAULT_ALLOCATOR(T) ::aegrad::memory::PoolAllocator<T>
 
 namespace aegrad {
 

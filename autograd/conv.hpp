@@ -3,8 +3,9 @@
 // weight file means the same thing in both.
 #include <cstddef>
 
-#include "autograd/options.hpp"
-#include "autograd/tensor.hpp"
+#include <aegrad/autograd/epilogue.hpp>
+#include <aegrad/autograd/options.hpp>
+#include <aegrad/autograd/tensor.hpp>
 
 namespace aegrad {
 
@@ -21,7 +22,7 @@ struct Conv2dOptions {
     AEGRAD_OPTION(Size2, stride, 1)
     AEGRAD_OPTION(Size2, padding, 0)   // zeros added on each side
     AEGRAD_OPTION(Size2, dilation, 1)  // spacing between kernel taps
-    AEGRAD_OPTION(bool, relu, false)   // max(0, .) inside the op: saves a pass each way (Conv2d layers use it)
+    AEGRAD_OPTION(Epilogue, epilogue, Epilogue::none)  // an activation applied inside the op
 };
 
 struct ConvTranspose2dOptions {
@@ -29,7 +30,7 @@ struct ConvTranspose2dOptions {
     AEGRAD_OPTION(Size2, padding, 0)         // rows/columns cropped from each side of the full output
     AEGRAD_OPTION(Size2, output_padding, 0)  // extra rows/columns at the bottom/right; less than stride or dilation
     AEGRAD_OPTION(Size2, dilation, 1)
-    AEGRAD_OPTION(bool, relu, false)         // as in Conv2dOptions
+    AEGRAD_OPTION(Epilogue, epilogue, Epilogue::none)  // as in Conv2dOptions
 };
 
 /// x [N, Cin, H, W], weight [Cout, Cin, kh, kw], bias [Cout] (or an undefined Tensor) -> [N, Cout, Ho, Wo]

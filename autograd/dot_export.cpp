@@ -1,4 +1,4 @@
-#include "autograd/dot_export.hpp"
+#include <aegrad/autograd/dot_export.hpp>
 
 #include <cstdlib>
 #include <fstream>

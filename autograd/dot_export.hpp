@@ -5,7 +5,7 @@
 // backward with retain_graph).
 #include <string>
 
-#include "autograd/tensor.hpp"
+#include <aegrad/autograd/tensor.hpp>
 
 namespace aegrad {
 

@@ -1,9 +1,9 @@
-#include "autograd/elementwise.hpp"
+#include <aegrad/autograd/elementwise.hpp>
 
 #include <xtensor/xmath.hpp>
 #include <xtensor/xoperation.hpp>
 
-#include "autograd/broadcast.hpp"
+#include <aegrad/autograd/broadcast.hpp>
 
 namespace aegrad {
 
@@ -17,89 +17,87 @@ template <class T> void check_broadcast(const char* op, const Tensor<T>& a, cons
 
 template <class T> Tensor<T> add(const Tensor<T>& a, const Tensor<T>& b) {
     check_broadcast("add", a, b);
-    return Tensor<T>::from_op(a.value() + b.value(), "add", {a, b}, [](Node<T>& self) {
-        accumulate_reduced(*self.inputs[0], self.grad);
-        if (self.inputs[1]->shape == self.shape)
-            pass_grad_through(self, *self.inputs[1]);  // last: it may take self.grad's buffer
-        else
-            accumulate_reduced(*self.inputs[1], self.grad);
+    return Tensor<T>::from_op(a.value() + b.value(), "add", {a, b}, [](Node<T>& self, BackwardContext<T>& ctx) {
+        accumulate_reduced(*self.inputs[0], ctx.grad());
+        if (self.inputs[1]->requires_grad)
+            accumulate_reduced(*self.inputs[1], ctx.take_grad());  // last: it may take the buffer itself
     });
 }
 
 template <class T> Tensor<T> sub(const Tensor<T>& a, const Tensor<T>& b) {
     check_broadcast("sub", a, b);
-    return Tensor<T>::from_op(a.value() - b.value(), "sub", {a, b}, [](Node<T>& self) {
-        accumulate_reduced(*self.inputs[0], self.grad);
+    return Tensor<T>::from_op(a.value() - b.value(), "sub", {a, b}, [](Node<T>& self, BackwardContext<T>& ctx) {
+        accumulate_reduced(*self.inputs[0], ctx.grad());
         if (self.inputs[1]->requires_grad)
-            accumulate_reduced(*self.inputs[1], xt::xarray<T>(-self.grad));
+            accumulate_reduced(*self.inputs[1], Array<T>(-ctx.grad()));
     });
 }
 
 template <class T> Tensor<T> mul(const Tensor<T>& a, const Tensor<T>& b) {
     check_broadcast("mul", a, b);
-    return Tensor<T>::from_op(a.value() * b.value(), "mul", {a, b}, [](Node<T>& self) {
+    return Tensor<T>::from_op(a.value() * b.value(), "mul", {a, b}, [](Node<T>& self, BackwardContext<T>& ctx) {
         auto& a = *self.inputs[0];
         auto& b = *self.inputs[1];
         if (a.requires_grad)  // d(ab)/da = b
-            accumulate_reduced(a, xt::xarray<T>(self.grad * b.get_value()));
+            accumulate_reduced(a, Array<T>(ctx.grad() * b.get_value()));
         if (b.requires_grad)  // d(ab)/db = a
-            accumulate_reduced(b, xt::xarray<T>(self.grad * a.get_value()));
+            accumulate_reduced(b, Array<T>(ctx.grad() * a.get_value()));
     });
 }
 
 template <class T> Tensor<T> div(const Tensor<T>& a, const Tensor<T>& b) {
     check_broadcast("div", a, b);
-    return Tensor<T>::from_op(a.value() / b.value(), "div", {a, b}, [](Node<T>& self) {
+    return Tensor<T>::from_op(a.value() / b.value(), "div", {a, b}, [](Node<T>& self, BackwardContext<T>& ctx) {
         auto& a = *self.inputs[0];
         auto& b = *self.inputs[1];
         if (a.requires_grad)  // d(a/b)/da = 1/b
-            accumulate_reduced(a, xt::xarray<T>(self.grad / b.get_value()));
+            accumulate_reduced(a, Array<T>(ctx.grad() / b.get_value()));
         if (b.requires_grad)  // d(a/b)/db = -a/b^2 = -out/b
-            accumulate_reduced(b, xt::xarray<T>(-self.grad * self.value / b.get_value()));
+            accumulate_reduced(b, Array<T>(-ctx.grad() * self.value / b.get_value()));
     });
 }
 
 template <class T> Tensor<T> neg(const Tensor<T>& x) {
     return Tensor<T>::from_op(-x.value(), "neg", {x},
-                              [](Node<T>& self) { accumulate_grad(*self.inputs[0], -self.grad); });
+                              [](Node<T>& self, BackwardContext<T>& ctx) { accumulate_grad(*self.inputs[0], -ctx.grad()); });
 }
 
 template <class T> Tensor<T> exp(const Tensor<T>& x) {
-    return Tensor<T>::from_op(xt::exp(x.value()), "exp", {x}, [](Node<T>& self) {
-        accumulate_grad(*self.inputs[0], self.grad * self.value);  // d exp(x) = exp(x)
+    return Tensor<T>::from_op(xt::exp(x.value()), "exp", {x}, [](Node<T>& self, BackwardContext<T>& ctx) {
+        accumulate_grad(*self.inputs[0], ctx.grad() * self.value);  // d exp(x) = exp(x)
     });
 }
 
 template <class T> Tensor<T> log(const Tensor<T>& x) {
-    return Tensor<T>::from_op(xt::log(x.value()), "log", {x}, [](Node<T>& self) {
-        accumulate_grad(*self.inputs[0], self.grad / self.inputs[0]->get_value());
+    return Tensor<T>::from_op(xt::log(x.value()), "log", {x}, [](Node<T>& self, BackwardContext<T>& ctx) {
+        accumulate_grad(*self.inputs[0], ctx.grad() / self.inputs[0]->get_value());
     });
 }
 
 template <class T> Tensor<T> sqrt(const Tensor<T>& x) {
-    return Tensor<T>::from_op(xt::sqrt(x.value()), "sqrt", {x}, [](Node<T>& self) {
-        accumulate_grad(*self.inputs[0], self.grad / (T(2) * self.value));
+    return Tensor<T>::from_op(xt::sqrt(x.value()), "sqrt", {x}, [](Node<T>& self, BackwardContext<T>& ctx) {
+        accumulate_grad(*self.inputs[0], ctx.grad() / (T(2) * self.value));
     });
 }
 
 template <class T> Tensor<T> pow(const Tensor<T>& x, Scalar<T> p) {
-    return Tensor<T>::from_op(xt::pow(x.value(), p), "pow", {x}, [p](Node<T>& self) {
-        accumulate_grad(*self.inputs[0], self.grad * p * xt::pow(self.inputs[0]->get_value(), p - T(1)));
+    return Tensor<T>::from_op(xt::pow(x.value(), p), "pow", {x}, [p](Node<T>& self, BackwardContext<T>& ctx) {
+        accumulate_grad(*self.inputs[0], ctx.grad() * p * xt::pow(self.inputs[0]->get_value(), p - T(1)));
     });
 }
 
 template <class T> Tensor<T> abs(const Tensor<T>& x) {
-    return Tensor<T>::from_op(xt::abs(x.value()), "abs", {x}, [](Node<T>& self) {
-        accumulate_grad(*self.inputs[0], self.grad * xt::sign(self.inputs[0]->get_value()));
+    return Tensor<T>::from_op(xt::abs(x.value()), "abs", {x}, [](Node<T>& self, BackwardContext<T>& ctx) {
+        accumulate_grad(*self.inputs[0], ctx.grad() * xt::sign(self.inputs[0]->get_value()));
     });
 }
 
 template <class T> Tensor<T> clamp(const Tensor<T>& x, Scalar<T> lo, Scalar<T> hi) {
     if (lo > hi)
         throw std::invalid_argument("clamp: lower bound exceeds upper bound");
-    return Tensor<T>::from_op(xt::clip(x.value(), lo, hi), "clamp", {x}, [lo, hi](Node<T>& self) {
+    return Tensor<T>::from_op(xt::clip(x.value(), lo, hi), "clamp", {x}, [lo, hi](Node<T>& self, BackwardContext<T>& ctx) {
         const auto& v = self.inputs[0]->get_value();
-        accumulate_grad(*self.inputs[0], xt::where(v >= lo && v <= hi, self.grad, T(0)));
+        accumulate_grad(*self.inputs[0], xt::where(v >= lo && v <= hi, ctx.grad(), T(0)));
     });
 }
 

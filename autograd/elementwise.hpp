@@ -2,7 +2,7 @@
 // Elementwise arithmetic with NumPy broadcasting, and elementwise math functions.
 // Shapes: binary ops take any two broadcastable shapes, e.g. [B, n] + [n] -> [B, n]; backward sums each
 // gradient back down to its input's shape.
-#include "autograd/tensor.hpp"
+#include <aegrad/autograd/tensor.hpp>
 
 namespace aegrad {
 
@@ -24,7 +24,7 @@ template <class T> Tensor<T> abs(const Tensor<T>& x);
 template <class T> Tensor<T> clamp(const Tensor<T>& x, Scalar<T> lo, Scalar<T> hi);
 
 /// A constant (no gradient) of shape [] holding `v`: lets scalars broadcast against tensors.
-template <class T> Tensor<T> scalar(T v) { return Tensor<T>(xt::xarray<T>(v)); }
+template <class T> Tensor<T> scalar(T v) { return Tensor<T>(Array<T>(v)); }
 
 template <class T> Tensor<T> operator+(const Tensor<T>& a, const Tensor<T>& b) { return add(a, b); }
 template <class T> Tensor<T> operator-(const Tensor<T>& a, const Tensor<T>& b) { return sub(a, b); }

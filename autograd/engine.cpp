@@ -5,8 +5,8 @@
 
 #include <fmt/format.h>
 
-#include "autograd/read_attribution.hpp"
-#include "autograd/tensor.hpp"
+#include <aegrad/autograd/backward.hpp>
+#include <aegrad/autograd/edge_hook.hpp>
 
 namespace aegrad {
 
@@ -31,83 +31,128 @@ template <class T> std::vector<Node<T>*> topological_order(Node<T>& root) {
     return order;
 }
 
-// Runs `node`'s backward so that each of its leaf inputs receives this read's contribution in a fresh
-// buffer: the contribution is recorded, then added to whatever the leaf had accumulated before.
-template <class T> void backward_with_attribution(Node<T>& node, ReadAttribution<T>& attribution) {
-    std::vector<Node<T>*> leaves;
-    for (auto& in : node.inputs)
-        if (in->is_leaf() && in->requires_grad && std::find(leaves.begin(), leaves.end(), in.get()) == leaves.end())
-            leaves.push_back(in.get());
-    std::vector<std::pair<xt::xarray<T>, bool>> earlier;
-    for (Node<T>* leaf : leaves) {
-        earlier.emplace_back(std::move(leaf->grad), leaf->has_grad);
-        leaf->grad = xt::xarray<T>();
-        leaf->has_grad = false;
+// A leaf whose gradient a node's backward may write, and the op that read it.
+template <class T> struct Read {
+    Node<T>* leaf;
+    const Node<T>* reader;
+};
+
+// The leaves `node`'s backward writes: its leaf inputs, read by `node`, and the sources of its view
+// inputs, read by the view (a product writes a transposed view's source directly). A leaf met both ways
+// in one op is credited to the op itself: its two contributions land in one buffer.
+template <class T> std::vector<Read<T>> leaf_reads(Node<T>& node) {
+    std::vector<Read<T>> reads;
+    const auto add = [&](Node<T>* leaf, const Node<T>* reader) {
+        if (!leaf->is_leaf() || !leaf->requires_grad)
+            return;
+        auto same = std::find_if(reads.begin(), reads.end(), [&](const Read<T>& r) { return r.leaf == leaf; });
+        if (same == reads.end())
+            reads.push_back({leaf, reader});
+        else if (same->reader != reader)
+            same->reader = &node;
+    };
+    for (auto& in : node.inputs) {
+        add(in.get(), &node);
+        if (in->view)
+            add(in->view->source.get(), in.get());
     }
-    node.backward(node);
-    const std::string reader = (node.scope ? *node.scope + "/" : std::string()) + node.op;
-    for (std::size_t i = 0; i < leaves.size(); ++i) {
-        Node<T>& leaf = *leaves[i];
+    return reads;
+}
+
+// Runs `node`'s backward so that each leaf it writes receives this op's contribution in a fresh buffer;
+// the hooks see the contribution, then it is added to what the leaf had accumulated before.
+template <class T>
+void backward_with_hooks(Node<T>& node, BackwardContext<T>& ctx, const std::vector<const EdgeHook<T>*>& hooks) {
+    const std::vector<Read<T>> reads = leaf_reads(node);
+    std::vector<std::pair<Array<T>, bool>> earlier;
+    for (const Read<T>& r : reads) {
+        earlier.emplace_back(std::move(r.leaf->grad), r.leaf->has_grad);
+        r.leaf->grad = Array<T>();
+        r.leaf->has_grad = false;
+    }
+    node.backward(node, ctx);
+    for (std::size_t i = 0; i < reads.size(); ++i) {
+        Node<T>& leaf = *reads[i].leaf;
         auto& [before, had] = earlier[i];
         if (!leaf.has_grad) {
             leaf.grad = std::move(before);
             leaf.has_grad = had;
             continue;
         }
-        attribution.record(&leaf, reader, leaf.grad);
+        for (const EdgeHook<T>* hook : hooks)
+            (*hook)(leaf, *reads[i].reader, leaf.grad);
         if (had)
             xt::noalias(leaf.grad) += before;
     }
 }
 
+template <class T> std::vector<const EdgeHook<T>*>& hook_stack() {
+    thread_local std::vector<const EdgeHook<T>*> hooks;
+    return hooks;
+}
+
 } // namespace
 
-template <class T> void run_backward(Node<T>& root, const xt::xarray<T>& seed, BackwardOptions options) {
+template <class T> EdgeHookScope<T>::EdgeHookScope(EdgeHook<T> hook) : hook_(std::move(hook)) {
+    hook_stack<T>().push_back(&hook_);
+}
+
+template <class T> EdgeHookScope<T>::~EdgeHookScope() {
+    auto& hooks = hook_stack<T>();
+    hooks.erase(std::find(hooks.begin(), hooks.end(), &hook_));
+}
+
+template <class T> const std::vector<const EdgeHook<T>*>& active_edge_hooks() { return hook_stack<T>(); }
+
+template <class T> void run_backward(Node<T>& root, const Array<T>& seed, BackwardOptions options) {
+    if (root.released())
+        throw std::logic_error(fmt::format("backward: the graph behind op '{}' was already released by an earlier "
+                                           "backward; pass BackwardOptions{{.retain_graph = true}} to run twice",
+                                           root.op));
     if (!root.requires_grad)
         throw std::logic_error(fmt::format(
             "backward: the tensor (op '{}') does not require grad: no input needed a gradient, or it was "
             "computed under NoGradGuard",
             root.op));
-    if (root.released)
-        throw std::logic_error(fmt::format("backward: the graph behind op '{}' was already released by an earlier "
-                                           "backward; pass BackwardOptions{{.retain_graph = true}} to run twice",
-                                           root.op));
     std::vector<Node<T>*> order = topological_order(root);
     // Intermediate gradients belong to one pass (a retained graph may run again); leaves accumulate.
     for (Node<T>* node : order)
-        if (!node->is_leaf()) {
+        if (!node->is_leaf())
             node->has_grad = false;
-            node->grad_donatable = !options.retain_graph;
-        }
     accumulate_grad(root, seed);
-    ReadAttribution<T>* attribution = active_attribution<T>();  // null unless an AttributionScope is alive
+    const bool releasing = !options.retain_graph;
+    const auto& hooks = active_edge_hooks<T>();
     for (auto it = order.rbegin(); it != order.rend(); ++it) {
         Node<T>& node = **it;
-        if (node.released)
+        if (node.released())
             throw std::logic_error(fmt::format("backward: reached op '{}' whose graph an earlier backward released; "
                                                "use retain_graph to backward twice through it",
                                                node.op));
         if (!node.backward || !node.has_grad)
             continue;
-        if (attribution)
-            backward_with_attribution(node, *attribution);
+        BackwardContext<T> ctx(node, releasing);
+        if (hooks.empty())
+            node.backward(node, ctx);
         else
-            node.backward(node);
+            backward_with_hooks(node, ctx, hooks);
     }
-    if (options.retain_graph)
+    if (!releasing)
         return;
     for (Node<T>* node : order) {
         if (node->is_leaf())
             continue;
         node->inputs.clear();
         node->backward = nullptr;
-        node->released = true;
         node->has_grad = false;
-        node->grad = xt::xarray<T>();
+        node->grad = Array<T>();
     }
 }
 
-template void run_backward(Node<float>&, const xt::xarray<float>&, BackwardOptions);
-template void run_backward(Node<double>&, const xt::xarray<double>&, BackwardOptions);
+template void run_backward(Node<float>&, const Array<float>&, BackwardOptions);
+template void run_backward(Node<double>&, const Array<double>&, BackwardOptions);
+template class EdgeHookScope<float>;
+template class EdgeHookScope<double>;
+template const std::vector<const EdgeHook<float>*>& active_edge_hooks();
+template const std::vector<const EdgeHook<double>*>& active_edge_hooks();
 
 } // namespace aegrad

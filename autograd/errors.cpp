@@ -1,4 +1,4 @@
-#include "autograd/errors.hpp"
+#include <aegrad/autograd/errors.hpp>
 
 #include <fmt/format.h>
 

@@ -1,4 +1,4 @@
-#include "autograd/grad_mode.hpp"
+#include <aegrad/autograd/grad_mode.hpp>
 
 namespace aegrad {
 

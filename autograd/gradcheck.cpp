@@ -1,4 +1,4 @@
-#include "autograd/gradcheck.hpp"
+#include <aegrad/autograd/gradcheck.hpp>
 
 #include <cmath>
 #include <random>
@@ -6,8 +6,8 @@
 #include <fmt/format.h>
 #include <xtensor/xoperation.hpp>
 
-#include "autograd/elementwise.hpp"
-#include "autograd/reductions.hpp"
+#include <aegrad/autograd/elementwise.hpp>
+#include <aegrad/autograd/reductions.hpp>
 
 namespace aegrad {
 
@@ -16,7 +16,7 @@ namespace {
 using Fn = std::function<Tensor<double>(const std::vector<Tensor<double>>&)>;
 
 // f's output reduced to a scalar with fixed random weights (none when it already is a scalar).
-Tensor<double> projected(const Fn& f, const std::vector<Tensor<double>>& inputs, const xt::xarray<double>& weights) {
+Tensor<double> projected(const Fn& f, const std::vector<Tensor<double>>& inputs, const Array<double>& weights) {
     Tensor<double> out = f(inputs);
     if (out.size() == 1)
         return out;
@@ -36,13 +36,13 @@ Shape unravel(std::size_t flat, const Shape& shape) {
 
 GradcheckReport gradcheck(const Fn& f, std::vector<Tensor<double>> inputs, GradcheckOptions options) {
     // The projection weights are drawn once, in [0.5, 1.5] so that no output element is ignored.
-    xt::xarray<double> weights;
+    Array<double> weights;
     {
         NoGradGuard no_grad;
         Tensor<double> probe = f(inputs);
         std::mt19937 rng(options.seed);
         std::uniform_real_distribution<double> dist(0.5, 1.5);
-        weights = xt::xarray<double>::from_shape(probe.shape());
+        weights = Array<double>::from_shape(probe.shape());
         for (double& w : weights)
             w = dist(rng);
     }

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "autograd/tensor.hpp"
+#include <aegrad/autograd/tensor.hpp>
 
 namespace aegrad {
 

@@ -1,15 +1,14 @@
-#include "autograd/losses.hpp"
+#include <aegrad/autograd/losses.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <vector>
 
 #include <fmt/format.h>
-#include <xsimd/xsimd.hpp>
 #include <xtensor/xmath.hpp>
 #include <xtensor/xoperation.hpp>
 
-#include "autograd/parallel.hpp"
+#include <aegrad/autograd/detail/squared_error.hpp>
 
 namespace aegrad {
 
@@ -24,57 +23,22 @@ template <class T> Tensor<T> mse_loss(const Tensor<T>& prediction, const Tensor<
     require_same_shape("mse_loss", prediction, target);
     const T n = static_cast<T>(prediction.size());
     const T slope = T(2) / n;  // d mean(e^2) / dp = 2 e / n
-    // The forward pass writes the gradient for the prediction right away, so that backward can hand this
-    // buffer on instead of making another pass over a batch-sized array.
-    xt::xarray<T> dpred = xt::xarray<T>::from_shape(prediction.shape());
-    const T* p = prediction.value().data();
-    const T* t = target.value().data();
-    T* d = dpred.data();
-    // In parallel blocks of fixed size, each summed in SIMD lanes; the blocks' sums are added in order, so the
-    // result does not depend on the number of threads. (Written with xsimd: GCC vectorised the plain loop's
-    // subtraction but summed the squares one lane at a time.)
-    using Batch = xsimd::batch<T>;
-    constexpr std::size_t kLanes = Batch::size;
-    constexpr std::size_t kBlock = 1 << 14;
-    const std::size_t size = dpred.size(), blocks = (size + kBlock - 1) / kBlock;
-    std::vector<T> block_sums(blocks, T(0));
-    parallel_for(blocks, [&](std::size_t b0, std::size_t b1) {
-        const Batch scale(slope);
-        for (std::size_t blk = b0; blk < b1; ++blk) {
-            const std::size_t begin = blk * kBlock, end = std::min(size, begin + kBlock);
-            Batch squares(T(0));
-            std::size_t i = begin;
-            for (; i + kLanes <= end; i += kLanes) {
-                const Batch e = Batch::load_unaligned(p + i) - Batch::load_unaligned(t + i);
-                (scale * e).store_unaligned(d + i);
-                squares = xsimd::fma(e, e, squares);
-            }
-            T sum = xsimd::hadd(squares);
-            for (; i < end; ++i) {
-                const T e = p[i] - t[i];
-                d[i] = slope * e;
-                sum += e * e;
-            }
-            block_sums[blk] = sum;
-        }
-    });
-    T total = 0;
-    for (T s : block_sums)
-        total += s;
-    return Tensor<T>::from_op(xt::xarray<T>(total / n), "mse_loss", {prediction, target},
-                              [dpred = std::move(dpred)](Node<T>& self) mutable {
-                                  const T g = self.grad();
-                                  Node<T>& pred = *self.inputs[0];
-                                  Node<T>& targ = *self.inputs[1];
-                                  if (targ.requires_grad)
-                                      accumulate_grad(targ, -g * dpred);
-                                  if (!self.grad_donatable) {  // a retained graph may run this again
-                                      accumulate_grad(pred, g * dpred);
-                                      return;
-                                  }
+    // When backward will run, the forward pass writes the prediction's gradient on its way, so backward
+    // needs no second pass over a batch-sized array.
+    const bool recording = Tensor<T>::recording({prediction, target});
+    Array<T> dpred = recording ? Array<T>::from_shape(prediction.shape()) : Array<T>();
+    const T total = detail::squared_error(prediction.value().data(), target.value().data(), prediction.size(), slope,
+                                          recording ? dpred.data() : nullptr);
+    // d/dp = g 2 (p - t) / n;  d/dt = -d/dp
+    return Tensor<T>::from_op(Array<T>(total / n), "mse_loss", {prediction, target},
+                              [dpred = std::move(dpred)](Node<T>& self, BackwardContext<T>& ctx) mutable {
+                                  const T g = ctx.grad()();
+                                  if (self.inputs[1]->requires_grad)
+                                      accumulate_grad(*self.inputs[1], -g * dpred);
+                                  Array<T> dp = ctx.take(dpred);
                                   if (g != T(1))
-                                      dpred *= g;
-                                  accumulate_grad(pred, std::move(dpred));  // the buffer itself, no copy
+                                      dp *= g;
+                                  accumulate_grad(*self.inputs[0], std::move(dp));
                               });
 }
 
@@ -84,10 +48,10 @@ template <class T> Tensor<T> bce_with_logits(const Tensor<T>& logits, const Tens
     const auto& t = target.value();
     const T n = static_cast<T>(logits.size());
     T total = xt::sum(xt::maximum(x, T(0)) - x * t + xt::log1p(xt::exp(-xt::abs(x))))();
-    return Tensor<T>::from_op(xt::xarray<T>(total / n), "bce_with_logits", {logits, target}, [n](Node<T>& self) {
+    return Tensor<T>::from_op(Array<T>(total / n), "bce_with_logits", {logits, target}, [n](Node<T>& self, BackwardContext<T>& ctx) {
         const auto& x = self.inputs[0]->get_value();
         const auto& t = self.inputs[1]->get_value();
-        const T scale = self.grad() / n;
+        const T scale = ctx.grad()() / n;
         // d/dx = sigmoid(x) - t; d/dt = -x
         auto sig = xt::where(x >= T(0), T(1) / (T(1) + xt::exp(-x)), xt::exp(x) / (T(1) + xt::exp(x)));
         accumulate_grad(*self.inputs[0], scale * (sig - t));
@@ -101,7 +65,7 @@ template <class T> Tensor<T> cross_entropy(const Tensor<T>& logits, const std::v
                                      shape_str(logits.shape()), labels.size()));
     const std::size_t batch = logits.shape()[0], classes = logits.shape()[1];
     // softmax row by row, kept for backward: dlogits = (softmax - onehot) / B
-    xt::xarray<T> probs = xt::xarray<T>::from_shape(logits.shape());
+    Array<T> probs = Array<T>::from_shape(logits.shape());
     T total = 0;
     for (std::size_t i = 0; i < batch; ++i) {
         if (labels[i] < 0 || static_cast<std::size_t>(labels[i]) >= classes)
@@ -118,12 +82,12 @@ template <class T> Tensor<T> cross_entropy(const Tensor<T>& logits, const std::v
         total += top + std::log(sum) - row[labels[i]];
     }
     const T b = static_cast<T>(batch);
-    return Tensor<T>::from_op(xt::xarray<T>(total / b), "cross_entropy", {logits},
-                              [probs = std::move(probs), labels, b, classes](Node<T>& self) {
-                                  xt::xarray<T> d = probs;
+    return Tensor<T>::from_op(Array<T>(total / b), "cross_entropy", {logits},
+                              [probs = std::move(probs), labels, b, classes](Node<T>& self, BackwardContext<T>& ctx) {
+                                  Array<T> d = probs;
                                   for (std::size_t i = 0; i < labels.size(); ++i)
                                       d.data()[i * classes + labels[i]] -= T(1);
-                                  accumulate_grad(*self.inputs[0], (self.grad() / b) * d);
+                                  accumulate_grad(*self.inputs[0], (ctx.grad()() / b) * d);
                               });
 }
 
@@ -134,8 +98,8 @@ template <class T> Tensor<T> gaussian_kl(const Tensor<T>& mu, const Tensor<T>& l
     const auto& lv = log_var.value();
     const T b = static_cast<T>(mu.shape()[0]);
     const T total = T(-0.5) * xt::sum(T(1) + lv - m * m - xt::exp(lv))();
-    return Tensor<T>::from_op(xt::xarray<T>(total / b), "gaussian_kl", {mu, log_var}, [b](Node<T>& self) {
-        const T scale = self.grad() / b;
+    return Tensor<T>::from_op(Array<T>(total / b), "gaussian_kl", {mu, log_var}, [b](Node<T>& self, BackwardContext<T>& ctx) {
+        const T scale = ctx.grad()() / b;
         // d/dmu = mu; d/dlog_var = (exp(log_var) - 1) / 2
         accumulate_grad(*self.inputs[0], scale * self.inputs[0]->get_value());
         accumulate_grad(*self.inputs[1], scale * T(0.5) * (xt::exp(self.inputs[1]->get_value()) - T(1)));

@@ -3,7 +3,7 @@
 // written directly (not composed), which is both faster and numerically safer.
 #include <vector>
 
-#include "autograd/tensor.hpp"
+#include <aegrad/autograd/tensor.hpp>
 
 namespace aegrad {
 

@@ -1,4 +1,4 @@
-#include "autograd/name_scope.hpp"
+#include <aegrad/autograd/name_scope.hpp>
 
 namespace aegrad {
 

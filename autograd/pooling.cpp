@@ -1,4 +1,4 @@
-#include "autograd/pooling.hpp"
+#include <aegrad/autograd/pooling.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -6,14 +6,12 @@
 
 #include <fmt/format.h>
 
-#include "autograd/im2col.hpp"
-#include "autograd/parallel.hpp"
+#include <aegrad/autograd/detail/im2col.hpp>
+#include <aegrad/autograd/detail/parallel.hpp>
 
 namespace aegrad {
 
 namespace {
-
-template <class T> using Array = xt::xarray<T>;
 
 // Sizes of a pooling op, checked.
 struct PoolGeometry {
@@ -31,7 +29,7 @@ struct Window {
 // Calls fn(p, o, window) for every plane p and output o (an index into the output array) in parallel over
 // planes; a plane is only ever visited by one thread.
 template <class Fn> void for_each_window(const PoolGeometry& g, Fn&& fn) {
-    parallel_for(g.planes, [&](std::size_t p0, std::size_t p1) {
+    detail::parallel_for(g.planes, [&](std::size_t p0, std::size_t p1) {
         for (std::size_t p = p0; p < p1; ++p)
             for (std::size_t oh = 0, o = p * g.out_plane(); oh < g.Ho; ++oh)
                 for (std::size_t ow = 0; ow < g.Wo; ++ow, ++o) {
@@ -56,8 +54,8 @@ template <class T> PoolGeometry pool_geometry(const char* op, const Tensor<T>& x
                                                 o.padding().h, o.padding().w, k.h, k.w));
     const auto& xs = x.shape();
     PoolGeometry g{xs[0] * xs[1], xs[2], xs[3], k.h, k.w, s.h, s.w, o.padding().h, o.padding().w, 0, 0};
-    g.Ho = conv_output_size(g.H, k.h, s.h, g.ph, 1);
-    g.Wo = conv_output_size(g.W, k.w, s.w, g.pw, 1);
+    g.Ho = detail::conv_output_size(g.H, k.h, s.h, g.ph, 1);
+    g.Wo = detail::conv_output_size(g.W, k.w, s.w, g.pw, 1);
     if (g.Ho == 0 || g.Wo == 0)
         throw ShapeError(fmt::format("{}: a {}x{} window does not fit in input {}", op, k.h, k.w, shape_str(xs)));
     return g;
@@ -101,11 +99,11 @@ template <class T> Tensor<T> max_pool2d(const Tensor<T>& x, Size2 kernel, Pool2d
     Array<T> out = Array<T>::from_shape(pooled_shape(x.shape(), g));
     // Where each output came from, as an offset within its input plane: backward needs nothing else.
     // (From the buffer pool and not zeroed: every entry is written below.)
-    auto argmax = std::make_shared<xt::xarray<std::uint32_t>>(xt::xarray<std::uint32_t>::from_shape({g.planes * g.out_plane()}));
+    auto argmax = std::make_shared<Array<std::uint32_t>>(Array<std::uint32_t>::from_shape({g.planes * g.out_plane()}));
     const T* in = x.value().data();
     const bool two_by_two = g.kh == 2 && g.kw == 2 && g.sh == 2 && g.sw == 2 && g.ph == 0 && g.pw == 0;
     if (two_by_two) {
-        parallel_for(g.planes, [&](std::size_t p0, std::size_t p1) { max_pool_2x2(in, g, p0, p1, out.data(), argmax->data()); }, 8);
+        detail::parallel_for(g.planes, [&](std::size_t p0, std::size_t p1) { max_pool_2x2(in, g, p0, p1, out.data(), argmax->data()); }, 8);
     } else {
         for_each_window(g, [&](std::size_t p, std::size_t o, Window win) {
             const T* plane = in + p * g.in_plane();
@@ -125,12 +123,12 @@ template <class T> Tensor<T> max_pool2d(const Tensor<T>& x, Size2 kernel, Pool2d
     // from (added, since overlapping windows can share a winner). Per plane, so the plane is in cache for
     // both passes, and without a branch per input: writing each 2x2 window's four inputs with a comparison
     // each took 4.7 ms on [256, 32, 14, 14] (random winners defeat the branch predictor) against 0.5-0.8 ms.
-    return Tensor<T>::from_op(std::move(out), "max_pool2d", {x}, [g, argmax](Node<T>& self) {
+    return Tensor<T>::from_op(std::move(out), "max_pool2d", {x}, [g, argmax](Node<T>& self, BackwardContext<T>& ctx) {
         Array<T> dx = Array<T>::from_shape(self.inputs[0]->shape);
-        const T* grad = self.grad.data();
+        const T* grad = ctx.grad().data();
         const std::uint32_t* from = argmax->data();
         T* d = dx.data();
-        parallel_for(g.planes, [&](std::size_t p0, std::size_t p1) {
+        detail::parallel_for(g.planes, [&](std::size_t p0, std::size_t p1) {
             for (std::size_t p = p0; p < p1; ++p) {
                 T* plane = d + p * g.in_plane();
                 std::fill(plane, plane + g.in_plane(), T(0));
@@ -157,11 +155,11 @@ template <class T> Tensor<T> avg_pool2d(const Tensor<T>& x, Size2 kernel, Pool2d
                 total += plane[h * g.W + w];
         out.data()[o] = total / divisor(win);
     });
-    return Tensor<T>::from_op(std::move(out), "avg_pool2d", {x}, [g, divisor](Node<T>& self) {
+    return Tensor<T>::from_op(std::move(out), "avg_pool2d", {x}, [g, divisor](Node<T>& self, BackwardContext<T>& ctx) {
         Array<T> dx = xt::zeros<T>(self.inputs[0]->shape);
         for_each_window(g, [&](std::size_t p, std::size_t o, Window win) {
             T* plane = dx.data() + p * g.in_plane();
-            const T share = self.grad.data()[o] / divisor(win);
+            const T share = ctx.grad().data()[o] / divisor(win);
             for (std::size_t h = win.h0; h < win.h1; ++h)
                 for (std::size_t w = win.w0; w < win.w1; ++w)
                     plane[h * g.W + w] += share;
@@ -183,10 +181,10 @@ template <class T> Tensor<T> global_avg_pool2d(const Tensor<T>& x) {
             total += in[p * P + i];
         out.data()[p] = total / T(P);
     }
-    return Tensor<T>::from_op(std::move(out), "global_avg_pool2d", {x}, [planes, P](Node<T>& self) {
+    return Tensor<T>::from_op(std::move(out), "global_avg_pool2d", {x}, [planes, P](Node<T>& self, BackwardContext<T>& ctx) {
         Array<T> dx = Array<T>::from_shape(self.inputs[0]->shape);
         for (std::size_t p = 0; p < planes; ++p)
-            std::fill_n(dx.data() + p * P, P, self.grad.data()[p] / T(P));
+            std::fill_n(dx.data() + p * P, P, ctx.grad().data()[p] / T(P));
         accumulate_grad(*self.inputs[0], std::move(dx));
     });
 }

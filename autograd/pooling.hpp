@@ -1,7 +1,7 @@
 #pragma once
 // Pooling over NCHW batches: max, average and global average, with PyTorch's output sizes
 // (floor((H + 2 padding - kernel) / stride) + 1).
-#include "autograd/conv.hpp"
+#include <aegrad/autograd/conv.hpp>
 
 namespace aegrad {
 

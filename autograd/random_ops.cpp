@@ -1,4 +1,4 @@
-#include "autograd/random_ops.hpp"
+#include <aegrad/autograd/random_ops.hpp>
 
 #include <fmt/format.h>
 #include <xtensor/xoperation.hpp>
@@ -8,14 +8,14 @@ namespace aegrad {
 template <class T> Tensor<T> dropout(const Tensor<T>& x, double p, Generator& gen) {
     if (!(p >= 0.0 && p < 1.0))
         throw std::invalid_argument(fmt::format("dropout: probability {} is outside [0, 1)", p));
-    xt::xarray<T> mask = xt::xarray<T>::from_shape(x.shape());
+    Array<T> mask = Array<T>::from_shape(x.shape());
     std::bernoulli_distribution keep(1.0 - p);
     const T scale = static_cast<T>(1.0 / (1.0 - p));
     for (T& m : mask)
         m = keep(gen.engine()) ? scale : T(0);
-    xt::xarray<T> out = x.value() * mask;
-    return Tensor<T>::from_op(std::move(out), "dropout", {x}, [mask = std::move(mask)](Node<T>& self) {
-        accumulate_grad(*self.inputs[0], self.grad * mask);
+    Array<T> out = x.value() * mask;
+    return Tensor<T>::from_op(std::move(out), "dropout", {x}, [mask = std::move(mask)](Node<T>& self, BackwardContext<T>& ctx) {
+        accumulate_grad(*self.inputs[0], ctx.grad() * mask);
     });
 }
 
@@ -23,11 +23,11 @@ template <class T> Tensor<T> gaussian_noise(const Tensor<T>& x, double stddev, G
     if (!(stddev >= 0.0))
         throw std::invalid_argument(fmt::format("gaussian_noise: standard deviation {} is negative", stddev));
     std::normal_distribution<double> normal(0.0, stddev);
-    xt::xarray<T> out = x.value();
+    Array<T> out = x.value();
     for (T& v : out)
         v += static_cast<T>(normal(gen.engine()));
     return Tensor<T>::from_op(std::move(out), "gaussian_noise", {x},
-                              [](Node<T>& self) { accumulate_grad(*self.inputs[0], self.grad); });
+                              [](Node<T>& self, BackwardContext<T>& ctx) { accumulate_grad(*self.inputs[0], ctx.grad()); });
 }
 
 template Tensor<float> dropout(const Tensor<float>&, double, Generator&);

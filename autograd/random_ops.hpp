@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <random>
 
-#include "autograd/tensor.hpp"
+#include <aegrad/autograd/tensor.hpp>
 
 namespace aegrad {
 

@@ -1,16 +1,11 @@
-#include "autograd/read_attribution.hpp"
+#include <aegrad/autograd/read_attribution.hpp>
 
 #include <cmath>
 
 namespace aegrad {
 
 namespace {
-template <class T> ReadAttribution<T>*& active_slot() {
-    thread_local ReadAttribution<T>* active = nullptr;
-    return active;
-}
-
-template <class T> double dot(const xt::xarray<T>& a, const xt::xarray<T>& b) {
+template <class T> double dot(const Array<T>& a, const Array<T>& b) {
     double s = 0;
     for (std::size_t i = 0; i < a.size(); ++i)
         s += static_cast<double>(a.data()[i]) * static_cast<double>(b.data()[i]);
@@ -44,25 +39,25 @@ template <class T> double ReadAttribution<T>::cosine(const Read& a, const Read& 
     return na > 0 && nb > 0 ? dot(a.gradient, b.gradient) / (na * nb) : 0.0;
 }
 
-template <class T> void ReadAttribution<T>::record(const Node<T>* leaf, std::string reader, xt::xarray<T> gradient) {
+template <class T> void ReadAttribution<T>::record(const Node<T>* leaf, std::string reader, Array<T> gradient) {
     reads_[leaf].push_back({std::move(reader), std::move(gradient)});
 }
 
-template <class T> AttributionScope<T>::AttributionScope(ReadAttribution<T>& attribution) : previous_(active_slot<T>()) {
-    active_slot<T>() = &attribution;
+template <class T> std::string reader_name(const Node<T>& reader) {
+    return reader.scope ? *reader.scope + "/" + reader.op : reader.op;
 }
 
-template <class T> AttributionScope<T>::~AttributionScope() { active_slot<T>() = previous_; }
-
-template <class T> ReadAttribution<T>* active_attribution() { return active_slot<T>(); }
-
-bool attribution_active() { return active_slot<float>() != nullptr || active_slot<double>() != nullptr; }
+template <class T>
+AttributionScope<T>::AttributionScope(ReadAttribution<T>& attribution)
+    : hook_([&attribution](const Node<T>& leaf, const Node<T>& reader, const Array<T>& contribution) {
+          attribution.record(&leaf, reader_name(reader), contribution);
+      }) {}
 
 template class ReadAttribution<float>;
 template class ReadAttribution<double>;
 template class AttributionScope<float>;
 template class AttributionScope<double>;
-template ReadAttribution<float>* active_attribution<float>();
-template ReadAttribution<double>* active_attribution<double>();
+template std::string reader_name(const Node<float>&);
+template std::string reader_name(const Node<double>&);
 
 } // namespace aegrad

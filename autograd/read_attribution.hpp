@@ -4,14 +4,14 @@
 // gradients. While an AttributionScope is alive, backward also keeps each read's contribution separately,
 // named after the reading op and its layer ("encoder.0/matmul", "decoder.1/transpose").
 //
-// Off (no scope), backward pays one thread-local pointer check per pass. On, each op's backward writes
-// its leaf inputs' contributions into fresh buffers that are copied, then summed as usual; a matmul that
-// reads a transpose routes its gradient through the transpose node so that read is seen on its own.
+// It is one use of backward's edge hook (autograd/edge_hook.hpp): off, it costs nothing; on, each read's
+// contribution is copied once as backward meets it.
 #include <string>
 #include <unordered_map>
 #include <vector>
 
-#include "autograd/tensor.hpp"
+#include <aegrad/autograd/edge_hook.hpp>
+#include <aegrad/autograd/tensor.hpp>
 
 namespace aegrad {
 
@@ -19,7 +19,7 @@ template <class T> class ReadAttribution {
 public:
     struct Read {
         std::string reader;      // "<scope>/<op>" of the op that read the parameter
-        xt::xarray<T> gradient;  // that read's contribution, shaped like the parameter
+        Array<T> gradient;  // that read's contribution, shaped like the parameter
         double norm() const;     // Frobenius norm of the contribution
     };
 
@@ -33,8 +33,8 @@ public:
     static double cosine(const Read& a, const Read& b);
     void clear() { reads_.clear(); }
 
-    /// Called by the engine.
-    void record(const Node<T>* leaf, std::string reader, xt::xarray<T> gradient);
+    /// Keeps one read's contribution (AttributionScope's edge hook calls it).
+    void record(const Node<T>* leaf, std::string reader, Array<T> gradient);
 
 private:
     std::unordered_map<const Node<T>*, std::vector<Read>> reads_;
@@ -44,18 +44,13 @@ private:
 template <class T> class AttributionScope {
 public:
     explicit AttributionScope(ReadAttribution<T>& attribution);
-    ~AttributionScope();
-    AttributionScope(const AttributionScope&) = delete;
-    AttributionScope& operator=(const AttributionScope&) = delete;
 
 private:
-    ReadAttribution<T>* previous_;
+    EdgeHookScope<T> hook_;
 };
 
-/// The attribution backward records into on this thread, or null when attribution is off.
-template <class T> ReadAttribution<T>* active_attribution();
-/// Whether any attribution (float or double) is active: ops that fuse reads must not fuse then.
-bool attribution_active();
+/// How a read is named: "<scope>/<op>" of the reading op ("decoder.1/transpose"), or its op alone.
+template <class T> std::string reader_name(const Node<T>& reader);
 
 extern template class ReadAttribution<float>;
 extern template class ReadAttribution<double>;

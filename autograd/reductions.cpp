@@ -1,4 +1,4 @@
-#include "autograd/reductions.hpp"
+#include <aegrad/autograd/reductions.hpp>
 
 #include <algorithm>
 #include <numeric>
@@ -38,14 +38,14 @@ Shape kept_shape(const Shape& shape, const std::vector<std::size_t>& axes) {
 // sum or mean (scale = 1/count) over axes; backward broadcasts scale * grad back to the input's shape.
 template <class T>
 Tensor<T> reduce(const char* op, const Tensor<T>& x, const std::vector<std::size_t>& axes, bool keepdims, T scale) {
-    xt::xarray<T> out = xt::sum(x.value(), axes, xt::evaluation_strategy::immediate);
+    Array<T> out = xt::sum(x.value(), axes, xt::evaluation_strategy::immediate);
     if (scale != T(1))
         out *= scale;
     const Shape kept = kept_shape(x.shape(), axes);
     if (keepdims)
         out.reshape(kept);
-    return Tensor<T>::from_op(std::move(out), op, {x}, [kept, scale](Node<T>& self) {
-        auto g = xt::reshape_view(self.grad, kept);
+    return Tensor<T>::from_op(std::move(out), op, {x}, [kept, scale](Node<T>& self, BackwardContext<T>& ctx) {
+        auto g = xt::reshape_view(ctx.grad(), kept);
         accumulate_grad(*self.inputs[0], xt::broadcast(g * scale, self.inputs[0]->shape));
     });
 }

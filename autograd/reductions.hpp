@@ -2,7 +2,7 @@
 // Sums and means, over every element or over given axes.
 #include <vector>
 
-#include "autograd/tensor.hpp"
+#include <aegrad/autograd/tensor.hpp>
 
 namespace aegrad {
 

@@ -1,4 +1,4 @@
-#include "autograd/shape_ops.hpp"
+#include <aegrad/autograd/shape_ops.hpp>
 
 #include <fmt/format.h>
 #include <xtensor/xstrided_view.hpp>
@@ -45,10 +45,10 @@ template <class T> Tensor<T> reshape(const Tensor<T>& x, std::vector<long> shape
     if ((inferred >= 0 && (known == 0 || x.size() % known != 0)) || count != x.size())
         throw ShapeError(fmt::format("reshape: cannot view {} ({} elements) as [{}]", shape_str(x.shape()), x.size(),
                                      fmt::join(shape, ", ")));
-    xt::xarray<T> out = x.value();
+    Array<T> out = x.value();
     out.reshape(target);
-    return Tensor<T>::from_op(std::move(out), "reshape", {x}, [](Node<T>& self) {
-        accumulate_grad(*self.inputs[0], xt::reshape_view(self.grad, self.inputs[0]->shape));
+    return Tensor<T>::from_op(std::move(out), "reshape", {x}, [](Node<T>& self, BackwardContext<T>& ctx) {
+        accumulate_grad(*self.inputs[0], xt::reshape_view(ctx.grad(), self.inputs[0]->shape));
     });
 }
 
@@ -64,8 +64,8 @@ template <class T> Tensor<T> slice(const Tensor<T>& x, int axis, std::size_t sta
         throw ShapeError(fmt::format("slice: range [{}, {}) is outside axis {} of shape {}", start, stop, axis,
                                      shape_str(x.shape())));
     auto sv = range_along(x.dim(), a, start, stop);
-    xt::xarray<T> out = xt::strided_view(x.value(), sv);
-    return Tensor<T>::from_op(std::move(out), "slice", {x}, [sv](Node<T>& self) {
+    Array<T> out = xt::strided_view(x.value(), sv);
+    return Tensor<T>::from_op(std::move(out), "slice", {x}, [sv](Node<T>& self, BackwardContext<T>& ctx) {
         Node<T>& in = *self.inputs[0];
         if (!in.requires_grad)
             return;
@@ -73,7 +73,7 @@ template <class T> Tensor<T> slice(const Tensor<T>& x, int axis, std::size_t sta
             in.grad = xt::zeros<T>(in.shape);
             in.has_grad = true;
         }
-        xt::strided_view(in.grad, sv) += self.grad;
+        xt::strided_view(in.grad, sv) += ctx.grad();
     });
 }
 
@@ -91,7 +91,7 @@ template <class T> Tensor<T> concat(const std::vector<Tensor<T>>& parts, int axi
                          p.shape());
         shape[a] += p.shape()[a];
     }
-    xt::xarray<T> out = xt::xarray<T>::from_shape(shape);
+    Array<T> out = Array<T>::from_shape(shape);
     std::vector<std::size_t> offsets;
     std::size_t offset = 0;
     for (const auto& p : parts) {
@@ -99,11 +99,11 @@ template <class T> Tensor<T> concat(const std::vector<Tensor<T>>& parts, int axi
         xt::strided_view(out, range_along(shape.size(), a, offset, offset + p.shape()[a])) = p.value();
         offset += p.shape()[a];
     }
-    return Tensor<T>::from_op(std::move(out), "concat", parts, [a, offsets](Node<T>& self) {
+    return Tensor<T>::from_op(std::move(out), "concat", parts, [a, offsets](Node<T>& self, BackwardContext<T>& ctx) {
         for (std::size_t i = 0; i < self.inputs.size(); ++i) {
             Node<T>& in = *self.inputs[i];
             auto sv = range_along(self.shape.size(), a, offsets[i], offsets[i] + in.shape[a]);
-            accumulate_grad(in, xt::strided_view(self.grad, sv));
+            accumulate_grad(in, xt::strided_view(ctx.grad(), sv));
         }
     });
 }

@@ -2,7 +2,7 @@
 // Ops that move elements without changing them: reshape, flatten, slice, concat.
 #include <vector>
 
-#include "autograd/tensor.hpp"
+#include <aegrad/autograd/tensor.hpp>
 
 namespace aegrad {
 

@@ -1,33 +1,38 @@
-#include "autograd/tensor.hpp"
+#include <aegrad/autograd/tensor.hpp>
 
 #include <ostream>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
-#include "autograd/name_scope.hpp"
+#include <aegrad/autograd/name_scope.hpp>
 #include <xtensor/xio.hpp>
 
 namespace aegrad {
 
+namespace {
+// Moves the nodes `n` keeps alive (its inputs and a view's source) into `into`, and drops its backward,
+// whose captures may hold more.
+template <class T> void take_children(Node<T>& n, std::vector<std::shared_ptr<Node<T>>>& into) {
+    for (auto& in : n.inputs)
+        into.push_back(std::move(in));
+    n.inputs.clear();
+    if (n.view)
+        into.push_back(std::move(n.view->source));
+    n.backward = nullptr;
+}
+} // namespace
+
 template <class T> Node<T>::~Node() {
-    // Take over our inputs; release each one whose last owner we are after first taking over *its* inputs.
-    // Every node is then destroyed with an empty input list, so destruction never recurses.
-    std::vector<std::shared_ptr<Node>> pending = std::move(inputs);
-    if (transpose_of)
-        pending.push_back(std::move(transpose_of));
+    // Take over our children; release each one whose last owner we are after first taking over *its*
+    // children. Every node is then destroyed childless, so destruction never recurses.
+    std::vector<std::shared_ptr<Node>> pending;
+    take_children(*this, pending);
     while (!pending.empty()) {
         std::shared_ptr<Node> n = std::move(pending.back());
         pending.pop_back();
-        if (n.use_count() == 1) {
-            for (auto& in : n->inputs)
-                pending.push_back(std::move(in));
-            n->inputs.clear();
-            if (n->transpose_of)
-                pending.push_back(std::move(n->transpose_of));
-            n->backward = nullptr;
-            n->materialize = nullptr;
-        }
+        if (n && n.use_count() == 1)
+            take_children(*n, pending);
     }
 }
 
@@ -41,11 +46,7 @@ template <class T>
 Tensor<T> Tensor<T>::from_op(Array value, std::string op, std::vector<Tensor> inputs, BackwardFn<T> backward) {
     Tensor out(std::move(value));
     out.node_->op = std::move(op);
-    bool needs_grad = false;
-    if (grad_enabled())
-        for (const auto& in : inputs)
-            needs_grad = needs_grad || in.requires_grad();
-    if (needs_grad) {
+    if (recording(inputs)) {
         out.node_->requires_grad = true;
         out.node_->inputs.reserve(inputs.size());
         for (auto& in : inputs)
@@ -56,13 +57,13 @@ Tensor<T> Tensor<T>::from_op(Array value, std::string op, std::vector<Tensor> in
     return out;
 }
 
-template <class T>
-Tensor<T> Tensor<T>::lazy_from_op(Shape shape, std::function<void(Node<T>&)> materialize, std::string op,
-                                  std::vector<Tensor> inputs, BackwardFn<T> backward) {
-    Tensor out = from_op(Array(), std::move(op), std::move(inputs), std::move(backward));
-    out.node_->shape = std::move(shape);
-    out.node_->materialize = std::move(materialize);
-    return out;
+template <class T> bool Tensor<T>::recording(const std::vector<Tensor>& inputs) {
+    if (!grad_enabled())
+        return false;
+    for (const auto& in : inputs)
+        if (in.defined() && in.requires_grad())
+            return true;
+    return false;
 }
 
 template <class T> Node<T>& Tensor<T>::node() const {

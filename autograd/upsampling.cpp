@@ -1,17 +1,15 @@
-#include "autograd/upsampling.hpp"
+#include <aegrad/autograd/upsampling.hpp>
 
 #include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
 
-#include "autograd/parallel.hpp"
+#include <aegrad/autograd/detail/parallel.hpp>
 
 namespace aegrad {
 
 namespace {
-
-template <class T> using Array = xt::xarray<T>;
 
 template <class T> void check_upsample(const char* op, const Tensor<T>& x, Size2 scale) {
     if (x.dim() != 4)
@@ -43,20 +41,20 @@ template <class T> Tensor<T> upsample_nearest2d(const Tensor<T>& x, Size2 scale)
     const std::size_t planes = xs[0] * xs[1], H = xs[2], W = xs[3], Ho = H * scale.h, Wo = W * scale.w;
     Array<T> out = Array<T>::from_shape({xs[0], xs[1], Ho, Wo});
     const T* in = x.value().data();
-    parallel_for(planes, [&](std::size_t p0, std::size_t p1) {
+    detail::parallel_for(planes, [&](std::size_t p0, std::size_t p1) {
         for (std::size_t p = p0; p < p1; ++p)
             for (std::size_t i = 0; i < Ho; ++i)
                 for (std::size_t j = 0; j < Wo; ++j)
                     out.data()[(p * Ho + i) * Wo + j] = in[(p * H + i / scale.h) * W + j / scale.w];
     }, 8);
-    return Tensor<T>::from_op(std::move(out), "upsample_nearest2d", {x}, [scale, planes, H, W](Node<T>& self) {
+    return Tensor<T>::from_op(std::move(out), "upsample_nearest2d", {x}, [scale, planes, H, W](Node<T>& self, BackwardContext<T>& ctx) {
         const std::size_t Ho = H * scale.h, Wo = W * scale.w;
         Array<T> dx = xt::zeros<T>(self.inputs[0]->shape);
-        parallel_for(planes, [&](std::size_t p0, std::size_t p1) {
+        detail::parallel_for(planes, [&](std::size_t p0, std::size_t p1) {
             for (std::size_t p = p0; p < p1; ++p)
                 for (std::size_t i = 0; i < Ho; ++i)
                     for (std::size_t j = 0; j < Wo; ++j)
-                        dx.data()[(p * H + i / scale.h) * W + j / scale.w] += self.grad.data()[(p * Ho + i) * Wo + j];
+                        dx.data()[(p * H + i / scale.h) * W + j / scale.w] += ctx.grad().data()[(p * Ho + i) * Wo + j];
         }, 8);
         accumulate_grad(*self.inputs[0], std::move(dx));
     });
@@ -70,7 +68,7 @@ template <class T> Tensor<T> upsample_bilinear2d(const Tensor<T>& x, Size2 scale
     auto cols = std::make_shared<const std::vector<Tap>>(bilinear_taps(W, scale.w));
     Array<T> out = Array<T>::from_shape({xs[0], xs[1], Ho, Wo});
     const T* in = x.value().data();
-    parallel_for(planes, [&](std::size_t p0, std::size_t p1) {
+    detail::parallel_for(planes, [&](std::size_t p0, std::size_t p1) {
         for (std::size_t p = p0; p < p1; ++p) {
             const T* plane = in + p * H * W;
             for (std::size_t i = 0; i < Ho; ++i) {
@@ -84,17 +82,17 @@ template <class T> Tensor<T> upsample_bilinear2d(const Tensor<T>& x, Size2 scale
             }
         }
     }, 8);
-    return Tensor<T>::from_op(std::move(out), "upsample_bilinear2d", {x}, [rows, cols, planes, H, W](Node<T>& self) {
+    return Tensor<T>::from_op(std::move(out), "upsample_bilinear2d", {x}, [rows, cols, planes, H, W](Node<T>& self, BackwardContext<T>& ctx) {
         const std::size_t Ho = rows->size(), Wo = cols->size();
         Array<T> dx = xt::zeros<T>(self.inputs[0]->shape);
-        parallel_for(planes, [&](std::size_t p0, std::size_t p1) {
+        detail::parallel_for(planes, [&](std::size_t p0, std::size_t p1) {
             for (std::size_t p = p0; p < p1; ++p) {
                 T* plane = dx.data() + p * H * W;
                 for (std::size_t i = 0; i < Ho; ++i) {
                     const Tap r = (*rows)[i];
                     for (std::size_t j = 0; j < Wo; ++j) {
                         const Tap c = (*cols)[j];
-                        const T g = self.grad.data()[(p * Ho + i) * Wo + j];
+                        const T g = ctx.grad().data()[(p * Ho + i) * Wo + j];
                         plane[r.lo * W + c.lo] += g * T((1 - r.frac) * (1 - c.frac));
                         plane[r.lo * W + c.hi] += g * T((1 - r.frac) * c.frac);
                         plane[r.hi * W + c.lo] += g * T(r.frac * (1 - c.frac));

@@ -1,7 +1,7 @@
 #pragma once
 // Upsampling of NCHW batches by integer factors, as PyTorch's nn.Upsample (bilinear with
 // align_corners=false, Keras's UpSampling2D(interpolation="bilinear")).
-#include "autograd/conv.hpp"
+#include <aegrad/autograd/conv.hpp>
 
 namespace aegrad {
 

@@ -7,11 +7,11 @@
 
 #include <fmt/format.h>
 
-#include "autograd/blas_runtime.hpp"
-#include "autograd/losses.hpp"
-#include "autograd/read_attribution.hpp"
-#include "models/stacked_autoencoder.hpp"
-#include "nn/optimizer.hpp"
+#include <aegrad/autograd/blas_runtime.hpp>
+#include <aegrad/autograd/losses.hpp>
+#include <aegrad/autograd/read_attribution.hpp>
+#include <aegrad/models/stacked_autoencoder.hpp>
+#include <aegrad/nn/optimizer.hpp>
 
 using namespace aegrad;
 using Clock = std::chrono::steady_clock;

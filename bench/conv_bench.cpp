@@ -11,11 +11,11 @@
 
 #include <fmt/format.h>
 
-#include "autograd/aegrad.hpp"
-#include "data/mnist.hpp"
-#include "models/conv_autoencoder.hpp"
-#include "nn/losses.hpp"
-#include "nn/optimizer.hpp"
+#include <aegrad/autograd/autograd.hpp>
+#include <aegrad/data/mnist.hpp>
+#include <aegrad/models/conv_autoencoder.hpp>
+#include <aegrad/nn/losses.hpp>
+#include <aegrad/nn/optimizer.hpp>
 
 using namespace aegrad;
 using Clock = std::chrono::steady_clock;

@@ -11,10 +11,11 @@
 #include <cblas.h>
 #include <fmt/format.h>
 
-#include "autograd/aegrad.hpp"
-#include "autograd/gemm.hpp"
+#include <aegrad/autograd/autograd.hpp>
+#include <aegrad/autograd/detail/gemm.hpp>
 
 using namespace aegrad;
+using namespace aegrad::detail;  // the gemm it times
 using Clock = std::chrono::steady_clock;
 
 namespace {

@@ -7,17 +7,17 @@
 #include <fmt/format.h>
 #include <xtensor/xview.hpp>
 
-#include "autograd/blas_runtime.hpp"
-#include "autograd/parallel.hpp"
-#include "autograd/dot_export.hpp"
-#include "autograd/losses.hpp"
-#include "cli/commands.hpp"
-#include "cli/model_spec.hpp"
-#include "data/mnist.hpp"
-#include "nn/gradient_flow.hpp"
-#include "nn/optimizer.hpp"
-#include "nn/summary.hpp"
-#include "nn/trainer.hpp"
+#include <aegrad/autograd/blas_runtime.hpp>
+#include <aegrad/autograd/detail/parallel.hpp>
+#include <aegrad/autograd/dot_export.hpp>
+#include <aegrad/autograd/losses.hpp>
+#include "commands.hpp"
+#include "model_spec.hpp"
+#include <aegrad/data/mnist.hpp>
+#include <aegrad/nn/gradient_flow.hpp>
+#include <aegrad/nn/optimizer.hpp>
+#include <aegrad/nn/summary.hpp>
+#include <aegrad/nn/trainer.hpp>
 
 namespace aegrad::cli {
 
@@ -86,7 +86,7 @@ RunResult train_one(bool tied, const GradflowArgs& a, const data::LabelledImages
         write_dot(to_dot(loss, fmt::format("one step of the {} autoencoder", result.label)), (dir / "graph.dot").string(),
                   (dir / "graph.svg").string());
     }
-    xt::xarray<float> probe = data::Rows(train.pixels).slice(0, std::min<std::size_t>(512, train.size()));
+    Array<float> probe = data::Rows(train.pixels).slice(0, std::min<std::size_t>(512, train.size()));
     nn::GradientFlow monitor(a.every, probe);
     nn::Adam optimizer(model->parameters(), nn::AdamOptions().lr(a.lr));
     nn::fit(*model, optimizer, train.pixels, nn::reconstruction_mse(),

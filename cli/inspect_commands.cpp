@@ -4,12 +4,12 @@
 
 #include <fmt/format.h>
 
-#include "cli/commands.hpp"
-#include "cli/model_spec.hpp"
-#include "models/report.hpp"
-#include "data/mnist.hpp"
-#include "nn/safetensors.hpp"
-#include "nn/summary.hpp"
+#include "commands.hpp"
+#include "model_spec.hpp"
+#include <aegrad/models/report.hpp>
+#include <aegrad/data/mnist.hpp>
+#include <aegrad/nn/safetensors.hpp>
+#include <aegrad/nn/summary.hpp>
 
 namespace aegrad::cli {
 

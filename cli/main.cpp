@@ -3,8 +3,8 @@
 
 #include <fmt/format.h>
 
-#include "autograd/blas_runtime.hpp"
-#include "cli/commands.hpp"
+#include <aegrad/autograd/blas_runtime.hpp>
+#include "commands.hpp"
 
 int main(int argc, char** argv) {
     // Before anything else: OpenBLAS picks its kernels when it loads, so a better core needs a re-run.

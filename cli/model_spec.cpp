@@ -1,12 +1,12 @@
-#include "cli/model_spec.hpp"
+#include "model_spec.hpp"
 
 #include <sstream>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
-#include "models/conv_autoencoder.hpp"
-#include "nn/init.hpp"
+#include <aegrad/models/conv_autoencoder.hpp>
+#include <aegrad/nn/init.hpp>
 
 namespace aegrad::cli {
 

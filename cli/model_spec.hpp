@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "models/stacked_autoencoder.hpp"
+#include <aegrad/models/stacked_autoencoder.hpp>
 
 namespace aegrad::cli {
 

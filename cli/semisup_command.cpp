@@ -8,15 +8,15 @@
 
 #include <fmt/format.h>
 
-#include "autograd/blas_runtime.hpp"
-#include "autograd/parallel.hpp"
-#include "cli/commands.hpp"
-#include "cli/model_spec.hpp"
-#include "data/svg_plot.hpp"
-#include "models/layerwise_pretrainer.hpp"
-#include "models/scarce_labels.hpp"
-#include "nn/optimizer.hpp"
-#include "nn/trainer.hpp"
+#include <aegrad/autograd/blas_runtime.hpp>
+#include <aegrad/autograd/detail/parallel.hpp>
+#include "commands.hpp"
+#include "model_spec.hpp"
+#include <aegrad/data/svg_plot.hpp>
+#include <aegrad/models/layerwise_pretrainer.hpp>
+#include <aegrad/models/scarce_labels.hpp>
+#include <aegrad/nn/optimizer.hpp>
+#include <aegrad/nn/trainer.hpp>
 
 namespace aegrad::cli {
 

@@ -7,17 +7,17 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "autograd/blas_runtime.hpp"
-#include "autograd/parallel.hpp"
-#include "cli/commands.hpp"
-#include "cli/model_spec.hpp"
-#include "models/report.hpp"
-#include "data/mnist.hpp"
-#include "models/layerwise_pretrainer.hpp"
-#include "nn/callbacks.hpp"
-#include "nn/safetensors.hpp"
-#include "nn/summary.hpp"
-#include "nn/trainer.hpp"
+#include <aegrad/autograd/blas_runtime.hpp>
+#include <aegrad/autograd/detail/parallel.hpp>
+#include "commands.hpp"
+#include "model_spec.hpp"
+#include <aegrad/models/report.hpp>
+#include <aegrad/data/mnist.hpp>
+#include <aegrad/models/layerwise_pretrainer.hpp>
+#include <aegrad/nn/callbacks.hpp>
+#include <aegrad/nn/safetensors.hpp>
+#include <aegrad/nn/summary.hpp>
+#include <aegrad/nn/trainer.hpp>
 
 namespace aegrad::cli {
 

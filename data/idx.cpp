@@ -1,4 +1,4 @@
-#include "data/idx.hpp"
+#include <aegrad/data/idx.hpp>
 
 #include <fmt/format.h>
 #include <zlib.h>

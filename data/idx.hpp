@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "autograd/errors.hpp"
+#include <aegrad/autograd/errors.hpp>
 
 namespace aegrad::data {
 

@@ -1,6 +1,6 @@
-#include "data/loader.hpp"
+#include <aegrad/data/loader.hpp>
 
-#include "autograd/parallel.hpp"
+#include <aegrad/autograd/detail/parallel.hpp>
 
 #include <algorithm>
 #include <numeric>
@@ -36,14 +36,14 @@ bool DataLoader::next(Batch& batch) {
     const std::size_t row = source_.width();
     Shape shape = source_.shape();
     shape[0] = b;
-    xt::xarray<float> x = xt::xarray<float>::from_shape(shape);
+    Array<float> x = Array<float>::from_shape(shape);
     float* rows = x.data();
     batch.indices.assign(order_.begin() + static_cast<long>(cursor_), order_.begin() + static_cast<long>(cursor_ + b));
     // Each row starts with cache misses, so gathering in parallel pays. Chunks of 8 rows or more let a batch
     // of 32 use two threads: its 2-thread epoch's gather took 21-28 ms against 32-47 ms on one (10
     // interleaved epochs each).
     constexpr std::size_t kMinRowsPerThread = 8;
-    parallel_for(b, [&](std::size_t i0, std::size_t i1) {
+    detail::parallel_for(b, [&](std::size_t i0, std::size_t i1) {
         source_.gather(batch.indices.data() + i0, i1 - i0, rows + i0 * row);
     }, kMinRowsPerThread);
     batch.x = Tensor<float>(std::move(x));

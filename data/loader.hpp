@@ -7,8 +7,8 @@
 
 #include <xtensor/xarray.hpp>
 
-#include "autograd/tensor.hpp"
-#include "data/rows.hpp"
+#include <aegrad/autograd/tensor.hpp>
+#include <aegrad/data/rows.hpp>
 
 namespace aegrad::data {
 

@@ -1,11 +1,11 @@
-#include "data/mnist.hpp"
+#include <aegrad/data/mnist.hpp>
 
 #include <algorithm>
 #include <filesystem>
 
 #include <fmt/format.h>
 
-#include "data/idx.hpp"
+#include <aegrad/data/idx.hpp>
 
 namespace aegrad::data {
 
@@ -42,7 +42,7 @@ LabelledImages load_mnist(const std::string& dir, Split split, std::size_t limit
     out.rows = images.dims[1];
     out.cols = images.dims[2];
     const std::size_t pixels = out.rows * out.cols;
-    out.pixels = xt::xarray<std::uint8_t>::from_shape({n, pixels});
+    out.pixels = Array<std::uint8_t>::from_shape({n, pixels});
     std::copy_n(images.bytes.begin(), n * pixels, out.pixels.begin());
     out.labels.reserve(n);
     for (std::size_t i = 0; i < n; ++i) {

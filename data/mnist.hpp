@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include <xtensor/xarray.hpp>
+#include <aegrad/autograd/array.hpp>
 
-#include "data/rows.hpp"
+#include <aegrad/data/rows.hpp>
 
 namespace aegrad::data {
 
@@ -17,7 +17,7 @@ inline const char* kFashionMnistDir = "/usr/share/datasets/fashion-mnist";
 struct LabelledImages {
     /// [N, rows * cols], one byte per pixel (0 black .. 255 white), a quarter of the memory of floats. Pass it
     /// to fit(), evaluate() and the like as it is (they see byte / 255); to_unit_floats() makes floats of it.
-    xt::xarray<std::uint8_t> pixels;
+    Array<std::uint8_t> pixels;
     std::vector<int> labels;   // N labels in [0, 10)
     std::size_t rows = 0, cols = 0;
     std::size_t size() const { return labels.size(); }

@@ -1,4 +1,4 @@
-#include "data/png.hpp"
+#include <aegrad/data/png.hpp>
 
 #include <algorithm>
 #include <cstdio>
@@ -41,7 +41,7 @@ void write_gray_png(const std::string& path, const std::vector<std::uint8_t>& pi
 }
 
 std::pair<std::size_t, std::size_t> write_image_grid_png(const std::string& path,
-                                                         const std::vector<xt::xarray<float>>& rows, std::size_t h,
+                                                         const std::vector<Array<float>>& rows, std::size_t h,
                                                          std::size_t w, std::size_t scale) {
     const std::size_t gap = 2 * scale, cols = rows.empty() ? 0 : rows[0].shape()[0];
     const std::size_t width = gap + cols * (w * scale + gap), height = gap + rows.size() * (h * scale + gap);

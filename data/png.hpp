@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include <xtensor/xarray.hpp>
+#include <aegrad/autograd/array.hpp>
 
 namespace aegrad::data {
 
@@ -18,7 +18,7 @@ void write_gray_png(const std::string& path, const std::vector<std::uint8_t>& pi
 /// image is drawn `scale` times larger on a white background with a gap between images.
 /// Returns the (width, height) written.
 std::pair<std::size_t, std::size_t> write_image_grid_png(const std::string& path,
-                                                         const std::vector<xt::xarray<float>>& rows, std::size_t h,
+                                                         const std::vector<Array<float>>& rows, std::size_t h,
                                                          std::size_t w, std::size_t scale = 2);
 
 } // namespace aegrad::data

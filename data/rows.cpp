@@ -1,4 +1,4 @@
-#include "data/rows.hpp"
+#include <aegrad/data/rows.hpp>
 
 #include <algorithm>
 #include <cstring>
@@ -37,19 +37,18 @@ void bytes_to_floats(const std::uint8_t* in, std::size_t n, float* out) {
 }
 } // namespace
 
-xt::xarray<float> to_unit_floats(const xt::xarray<std::uint8_t>& bytes) {
-    xt::xarray<float> out = xt::xarray<float>::from_shape(bytes.shape());
+Array<float> to_unit_floats(const Array<std::uint8_t>& bytes) {
+    Array<float> out = Array<float>::from_shape(bytes.shape());
     bytes_to_floats(bytes.data(), bytes.size(), out.data());
     return out;
 }
 
-Rows::Rows(const xt::xarray<float>& values)
-    : floats_(values.data()), shape_(values.shape().begin(), values.shape().end()), width_(row_width(shape_)) {
+Rows::Rows(const float* values, Shape shape) : floats_(values), shape_(std::move(shape)), width_(row_width(shape_)) {
     check_rank(shape_);
 }
 
-Rows::Rows(const xt::xarray<std::uint8_t>& pixels)
-    : bytes_(pixels.data()), shape_(pixels.shape().begin(), pixels.shape().end()), width_(row_width(shape_)) {
+Rows::Rows(const std::uint8_t* pixels, Shape shape)
+    : bytes_(pixels), shape_(std::move(shape)), width_(row_width(shape_)) {
     check_rank(shape_);
 }
 
@@ -70,12 +69,12 @@ void Rows::gather(const std::size_t* indices, std::size_t n, float* out) const {
     }
 }
 
-xt::xarray<float> Rows::slice(std::size_t begin, std::size_t end) const {
+Array<float> Rows::slice(std::size_t begin, std::size_t end) const {
     if (begin > end || end > count())
         throw std::out_of_range(fmt::format("Rows::slice: rows [{}, {}) of {}", begin, end, count()));
     Shape shape = shape_;
     shape[0] = end - begin;
-    xt::xarray<float> out = xt::xarray<float>::from_shape(shape);
+    Array<float> out = Array<float>::from_shape(shape);
     // The rows are contiguous: one conversion or copy of the whole range.
     if (bytes_)
         bytes_to_floats(bytes_ + begin * width_, out.size(), out.data());

@@ -4,10 +4,11 @@
 // 188 MB, and gathering a shuffled batch reads a quarter as much from memory.
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 
-#include <xtensor/xarray.hpp>
+#include <aegrad/autograd/array.hpp>
 
-#include "autograd/errors.hpp"
+#include <aegrad/autograd/errors.hpp>
 
 namespace aegrad::data {
 
@@ -17,15 +18,17 @@ namespace aegrad::data {
 inline float unit_float(std::uint8_t byte) { return static_cast<float>(byte) / 255.0f; }
 
 /// Bytes as floats in [0, 1] (byte / 255), in the array's shape: for a few pixels to show or feed by hand.
-xt::xarray<float> to_unit_floats(const xt::xarray<std::uint8_t>& bytes);
+Array<float> to_unit_floats(const Array<std::uint8_t>& bytes);
 
-/// A view of the rows of an array of floats or bytes, [count, ...]. It holds a pointer, not a copy: the
-/// array must outlive the Rows (and the DataLoader made from it). Both constructors are implicit, so
-/// fit(), evaluate() and the other functions that take Rows accept either array.
+/// A view of the rows of a row-major array of floats or bytes, [count, ...]: an aegrad::Array or any other
+/// xtensor container (a program's own xt::xarray). It holds a pointer, not a copy: the array must outlive
+/// the Rows (and the DataLoader made from it). The constructor is implicit, so fit(), evaluate() and the
+/// other functions that take Rows accept either array.
 class Rows {
 public:
-    Rows(const xt::xarray<float>& values);          // NOLINT(google-explicit-constructor)
-    Rows(const xt::xarray<std::uint8_t>& pixels);   // NOLINT(google-explicit-constructor): byte / 255
+    template <class Container, class = decltype(std::declval<const Container&>().data())>
+    Rows(const Container& array)  // NOLINT(google-explicit-constructor)
+        : Rows(array.data(), Shape(array.shape().begin(), array.shape().end())) {}
 
     std::size_t count() const { return shape_[0]; }  // the constructors refuse 0-d arrays
     /// Values per row (the product of the shape after the first dimension).
@@ -36,9 +39,11 @@ public:
     /// Writes rows indices[0..n) one after the other to `out` (n * width() floats), on the calling thread.
     void gather(const std::size_t* indices, std::size_t n, float* out) const;
     /// Rows [begin, end) as floats, in the array's shape with end - begin first.
-    xt::xarray<float> slice(std::size_t begin, std::size_t end) const;
+    Array<float> slice(std::size_t begin, std::size_t end) const;
 
 private:
+    Rows(const float* values, Shape shape);
+    Rows(const std::uint8_t* pixels, Shape shape);  // byte / 255
     const float* floats_ = nullptr;
     const std::uint8_t* bytes_ = nullptr;
     Shape shape_;

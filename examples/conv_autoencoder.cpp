@@ -6,12 +6,12 @@
 #include <fmt/format.h>
 #include <xtensor/xview.hpp>
 
-#include "autograd/aegrad.hpp"
-#include "data/mnist.hpp"
-#include "models/conv_autoencoder.hpp"
-#include "models/report.hpp"
-#include "nn/nn.hpp"
-#include "nn/trainer.hpp"
+#include <aegrad/autograd/autograd.hpp>
+#include <aegrad/data/mnist.hpp>
+#include <aegrad/models/conv_autoencoder.hpp>
+#include <aegrad/models/report.hpp>
+#include <aegrad/nn/nn.hpp>
+#include <aegrad/nn/trainer.hpp>
 
 using namespace aegrad;
 

@@ -5,11 +5,11 @@
 
 #include <fmt/format.h>
 
-#include "autograd/aegrad.hpp"
-#include "data/mnist.hpp"
-#include "models/stacked_autoencoder.hpp"
-#include "nn/nn.hpp"
-#include "nn/trainer.hpp"
+#include <aegrad/autograd/autograd.hpp>
+#include <aegrad/data/mnist.hpp>
+#include <aegrad/models/stacked_autoencoder.hpp>
+#include <aegrad/nn/nn.hpp>
+#include <aegrad/nn/trainer.hpp>
 
 using namespace aegrad;
 

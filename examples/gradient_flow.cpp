@@ -6,14 +6,14 @@
 #include <fmt/format.h>
 #include <xtensor/xview.hpp>
 
-#include "autograd/blas_runtime.hpp"
-#include "autograd/dot_export.hpp"
-#include "autograd/read_attribution.hpp"
-#include "data/mnist.hpp"
-#include "models/stacked_autoencoder.hpp"
-#include "nn/gradient_flow.hpp"
-#include "nn/nn.hpp"
-#include "nn/trainer.hpp"
+#include <aegrad/autograd/blas_runtime.hpp>
+#include <aegrad/autograd/dot_export.hpp>
+#include <aegrad/autograd/read_attribution.hpp>
+#include <aegrad/data/mnist.hpp>
+#include <aegrad/models/stacked_autoencoder.hpp>
+#include <aegrad/nn/gradient_flow.hpp>
+#include <aegrad/nn/nn.hpp>
+#include <aegrad/nn/trainer.hpp>
 
 using namespace aegrad;
 

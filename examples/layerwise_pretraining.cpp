@@ -4,10 +4,10 @@
 
 #include <fmt/format.h>
 
-#include "autograd/blas_runtime.hpp"
-#include "data/mnist.hpp"
-#include "models/layerwise_pretrainer.hpp"
-#include "models/report.hpp"
+#include <aegrad/autograd/blas_runtime.hpp>
+#include <aegrad/data/mnist.hpp>
+#include <aegrad/models/layerwise_pretrainer.hpp>
+#include <aegrad/models/report.hpp>
 
 using namespace aegrad;
 

@@ -5,12 +5,12 @@
 #include <fmt/format.h>
 #include <xtensor/xview.hpp>
 
-#include "autograd/blas_runtime.hpp"
-#include "data/mnist.hpp"
-#include "models/classifier.hpp"
-#include "nn/metrics.hpp"
-#include "nn/nn.hpp"
-#include "nn/trainer.hpp"
+#include <aegrad/autograd/blas_runtime.hpp>
+#include <aegrad/data/mnist.hpp>
+#include <aegrad/models/classifier.hpp>
+#include <aegrad/nn/metrics.hpp>
+#include <aegrad/nn/nn.hpp>
+#include <aegrad/nn/trainer.hpp>
 
 using namespace aegrad;
 

@@ -3,7 +3,7 @@
 
 #include <xtensor/xio.hpp>
 
-#include "autograd/aegrad.hpp"
+#include <aegrad/autograd/autograd.hpp>
 
 using namespace aegrad;
 

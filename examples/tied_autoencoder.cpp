@@ -1,7 +1,7 @@
 // The seed model: a stacked 784-100-30 autoencoder whose decoder reuses the encoder's weights.
 #include <iostream>
 
-#include "nn/nn.hpp"
+#include <aegrad/nn/nn.hpp>
 
 using namespace aegrad::nn;
 

@@ -4,12 +4,12 @@
 
 #include <fmt/format.h>
 
-#include "autograd/blas_runtime.hpp"
-#include "data/mnist.hpp"
-#include "models/report.hpp"
-#include "models/stacked_autoencoder.hpp"
-#include "nn/nn.hpp"
-#include "nn/trainer.hpp"
+#include <aegrad/autograd/blas_runtime.hpp>
+#include <aegrad/data/mnist.hpp>
+#include <aegrad/models/report.hpp>
+#include <aegrad/models/stacked_autoencoder.hpp>
+#include <aegrad/nn/nn.hpp>
+#include <aegrad/nn/trainer.hpp>
 
 using namespace aegrad;
 

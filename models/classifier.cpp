@@ -1,10 +1,10 @@
-#include "models/classifier.hpp"
+#include <aegrad/models/classifier.hpp>
 
 #include <fmt/format.h>
 
-#include "autograd/losses.hpp"
-#include "nn/optimizer.hpp"
-#include "nn/trainer.hpp"
+#include <aegrad/autograd/losses.hpp>
+#include <aegrad/nn/optimizer.hpp>
+#include <aegrad/nn/trainer.hpp>
 
 namespace aegrad::models {
 

@@ -6,10 +6,10 @@
 #include <memory>
 #include <vector>
 
-#include "data/rows.hpp"
-#include "models/stacked_autoencoder.hpp"
-#include "nn/dense.hpp"
-#include "nn/history.hpp"
+#include <aegrad/data/rows.hpp>
+#include <aegrad/models/stacked_autoencoder.hpp>
+#include <aegrad/nn/dense.hpp>
+#include <aegrad/nn/history.hpp>
 
 namespace aegrad::models {
 

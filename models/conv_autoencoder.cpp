@@ -1,10 +1,10 @@
-#include "models/conv_autoencoder.hpp"
+#include <aegrad/models/conv_autoencoder.hpp>
 
 #include <fmt/format.h>
 
-#include "autograd/shape_ops.hpp"
-#include "nn/pooling.hpp"
-#include "nn/shape_layers.hpp"
+#include <aegrad/autograd/shape_ops.hpp>
+#include <aegrad/nn/pooling.hpp>
+#include <aegrad/nn/shape_layers.hpp>
 
 namespace aegrad::models {
 

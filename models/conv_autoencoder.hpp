@@ -8,9 +8,9 @@
 #include <memory>
 #include <vector>
 
-#include "nn/conv.hpp"
-#include "nn/dense.hpp"
-#include "nn/sequential.hpp"
+#include <aegrad/nn/conv.hpp>
+#include <aegrad/nn/dense.hpp>
+#include <aegrad/nn/sequential.hpp>
 
 namespace aegrad::models {
 

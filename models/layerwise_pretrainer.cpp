@@ -1,12 +1,12 @@
-#include "models/layerwise_pretrainer.hpp"
+#include <aegrad/models/layerwise_pretrainer.hpp>
 
 #include <chrono>
 #include <filesystem>
 
 #include <fmt/format.h>
 
-#include "autograd/grad_mode.hpp"
-#include "nn/safetensors.hpp"
+#include <aegrad/autograd/grad_mode.hpp>
+#include <aegrad/nn/safetensors.hpp>
 
 namespace aegrad::models {
 
@@ -14,13 +14,13 @@ using namespace nn;
 
 namespace {
 // Applies `layer` to `input` in chunks, in eval mode and without a graph.
-xt::xarray<float> apply_in_chunks(Module& layer, data::Rows input) {
-    xt::xarray<float> out;  // sized at the first batch (a default xarray is 0-d with one element)
+Array<float> apply_in_chunks(Module& layer, data::Rows input) {
+    Array<float> out;  // sized at the first batch (a default xarray is 0-d with one element)
     std::size_t row = 0;
     for_each_batch_eval(layer, input, 4096, [&](const data::Batch& batch) {
         auto y = layer(batch.x).value();
         if (row == 0)
-            out = xt::xarray<float>::from_shape({input.count(), y.shape()[1]});
+            out = Array<float>::from_shape({input.count(), y.shape()[1]});
         std::copy(y.begin(), y.end(), out.data() + row * y.shape()[1]);
         row += y.shape()[0];
     });
@@ -28,10 +28,10 @@ xt::xarray<float> apply_in_chunks(Module& layer, data::Rows input) {
 }
 } // namespace
 
-xt::xarray<float> encode_through(const StackedAutoencoder& model, data::Rows input, std::size_t k) {
+Array<float> encode_through(const StackedAutoencoder& model, data::Rows input, std::size_t k) {
     if (k == 0)
         return input.slice(0, input.count());
-    xt::xarray<float> codes = apply_in_chunks(*(*model.encoder())[0], input);
+    Array<float> codes = apply_in_chunks(*(*model.encoder())[0], input);
     for (std::size_t i = 1; i < k; ++i)
         codes = apply_in_chunks(*(*model.encoder())[i], codes);
     return codes;
@@ -94,8 +94,8 @@ std::vector<PhaseReport> LayerwisePretrainer::run(data::Rows train, std::optiona
         const bool fine_tune = phase == depth;
         // Phase k > 0 trains on the codes of the layers before it, computed once here (not per step). The
         // first phase and fine-tuning read the inputs as they are, with no copy.
-        xt::xarray<float> codes, val_codes;  // hold the codes the Rows below point into
-        const auto rows_for_phase = [&](data::Rows source, xt::xarray<float>& kept) {
+        Array<float> codes, val_codes;  // hold the codes the Rows below point into
+        const auto rows_for_phase = [&](data::Rows source, Array<float>& kept) {
             if (phase == 0 || fine_tune)
                 return source;
             kept = encode_through(model_, source, phase);

@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "models/stacked_autoencoder.hpp"
-#include "nn/optimizer.hpp"
-#include "nn/trainer.hpp"
+#include <aegrad/models/stacked_autoencoder.hpp>
+#include <aegrad/nn/optimizer.hpp>
+#include <aegrad/nn/trainer.hpp>
 
 namespace aegrad::models {
 
@@ -53,6 +53,6 @@ private:
 };
 
 /// The input pushed through encoder layers 0..k-1 (no graph), i.e. what phase k reconstructs.
-xt::xarray<float> encode_through(const StackedAutoencoder& model, data::Rows input, std::size_t k);
+Array<float> encode_through(const StackedAutoencoder& model, data::Rows input, std::size_t k);
 
 } // namespace aegrad::models

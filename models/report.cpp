@@ -1,9 +1,9 @@
-#include "models/report.hpp"
+#include <aegrad/models/report.hpp>
 
-#include "autograd/grad_mode.hpp"
-#include "data/png.hpp"
-#include "data/svg_plot.hpp"
-#include "nn/trainer.hpp"
+#include <aegrad/autograd/grad_mode.hpp>
+#include <aegrad/data/png.hpp>
+#include <aegrad/data/svg_plot.hpp>
+#include <aegrad/nn/trainer.hpp>
 
 namespace aegrad::models {
 
@@ -11,8 +11,8 @@ void write_reconstructions(const std::string& path, nn::Module& model, data::Row
                            std::size_t w, std::size_t count) {
     NoGradGuard no_grad;
     model.eval();
-    xt::xarray<float> originals = images.slice(0, std::min(count, images.count()));
-    xt::xarray<float> reconstructed = model(Tensor<float>(originals)).value();
+    Array<float> originals = images.slice(0, std::min(count, images.count()));
+    Array<float> reconstructed = model(Tensor<float>(originals)).value();
     data::write_image_grid_png(path, {originals, reconstructed}, h, w, 2);
 }
 

@@ -2,9 +2,9 @@
 // Figures of a trained autoencoder people can look at: reconstructions next to the originals, loss curves.
 #include <string>
 
-#include "data/rows.hpp"
-#include "nn/module.hpp"
-#include "nn/history.hpp"
+#include <aegrad/data/rows.hpp>
+#include <aegrad/nn/module.hpp>
+#include <aegrad/nn/history.hpp>
 
 namespace aegrad::models {
 

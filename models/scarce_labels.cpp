@@ -1,4 +1,4 @@
-#include "models/scarce_labels.hpp"
+#include <aegrad/models/scarce_labels.hpp>
 
 #include <cmath>
 #include <map>
@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-#include "nn/metrics.hpp"
+#include <aegrad/nn/metrics.hpp>
 
 namespace aegrad::models {
 
@@ -16,7 +16,7 @@ const char* kMethods[] = {"scratch", "pretrained-frozen", "pretrained-fine-tuned
 
 // The first n images of a seeded shuffle of the training set (bytes, as the training set keeps them), with
 // their labels.
-std::pair<xt::xarray<std::uint8_t>, std::vector<int>> labelled_subset(const data::LabelledImages& train,
+std::pair<Array<std::uint8_t>, std::vector<int>> labelled_subset(const data::LabelledImages& train,
                                                                       std::size_t n, std::uint64_t seed) {
     std::vector<std::size_t> order(train.size());
     std::iota(order.begin(), order.end(), 0);
@@ -24,7 +24,7 @@ std::pair<xt::xarray<std::uint8_t>, std::vector<int>> labelled_subset(const data
     std::shuffle(order.begin(), order.end(), rng);
     n = std::min(n, order.size());
     const std::size_t row = train.pixels.shape()[1];
-    xt::xarray<std::uint8_t> x = xt::xarray<std::uint8_t>::from_shape({n, row});
+    Array<std::uint8_t> x = Array<std::uint8_t>::from_shape({n, row});
     std::vector<int> y(n);
     for (std::size_t i = 0; i < n; ++i) {
         std::copy_n(train.pixels.data() + order[i] * row, row, x.data() + i * row);
@@ -37,7 +37,7 @@ std::pair<xt::xarray<std::uint8_t>, std::vector<int>> labelled_subset(const data
 std::vector<ScarceLabelsRow> run_scarce_labels(StackedAutoencoder& pretrained, const data::LabelledImages& train,
                                                const data::LabelledImages& test, const ScarceLabelsOptions& o,
                                                const std::function<void(const ScarceLabelsRow&)>& on_row) {
-    std::vector<xt::xarray<float>> pretrained_values;
+    std::vector<Array<float>> pretrained_values;
     for (auto& p : pretrained.parameters())
         pretrained_values.push_back(p.value());
     auto restore = [&] {

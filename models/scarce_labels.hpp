@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "data/mnist.hpp"
-#include "models/classifier.hpp"
+#include <aegrad/data/mnist.hpp>
+#include <aegrad/models/classifier.hpp>
 
 namespace aegrad::models {
 

@@ -1,4 +1,4 @@
-#include "models/stacked_autoencoder.hpp"
+#include <aegrad/models/stacked_autoencoder.hpp>
 
 #include <fmt/format.h>
 

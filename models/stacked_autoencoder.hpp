@@ -5,8 +5,8 @@
 #include <memory>
 #include <vector>
 
-#include "nn/dense.hpp"
-#include "nn/sequential.hpp"
+#include <aegrad/nn/dense.hpp>
+#include <aegrad/nn/sequential.hpp>
 
 namespace aegrad::models {
 

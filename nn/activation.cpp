@@ -1,8 +1,8 @@
-#include "nn/activation.hpp"
+#include <aegrad/nn/activation.hpp>
 
 #include <stdexcept>
 
-#include "autograd/activations.hpp"
+#include <aegrad/autograd/activations.hpp>
 
 namespace aegrad::nn {
 
@@ -29,6 +29,12 @@ Activation activation_from_name(const std::string& name) {
         known += known.empty() ? n : std::string(", ") + n;
     }
     throw std::invalid_argument("unknown activation '" + name + "' (known: " + known + ")");
+}
+
+FusedActivation fuse_activation(Activation a) {
+    if (a == Activation::relu)
+        return {Epilogue::relu, Activation::none};
+    return {Epilogue::none, a};
 }
 
 template <class T> Tensor<T> activate(Activation a, const Tensor<T>& x) {

@@ -1,16 +1,11 @@
 #pragma once
-// Activations by name, for layers that take one as an option, and as a module of their own.
+// Activations applied to tensors, by name, and as a module of their own.
 #include <string>
 
-#include "nn/module.hpp"
+#include <aegrad/nn/activation_kind.hpp>
+#include <aegrad/nn/module.hpp>
 
 namespace aegrad::nn {
-
-enum class Activation { none, relu, leaky_relu, elu, selu, sigmoid, tanh, softplus, softmax };
-
-/// "relu", "none", ...; and back (throws on an unknown name, listing the known ones).
-std::string activation_name(Activation a);
-Activation activation_from_name(const std::string& name);
 
 /// The activation applied to x (x itself for none). leaky_relu uses slope 0.01, elu alpha 1.
 template <class T> Tensor<T> activate(Activation a, const Tensor<T>& x);
@@ -22,6 +17,7 @@ public:
     Tensor<T> forward(const Tensor<T>& x) override { return activate(activation_, x); }
     std::string type_name() const override { return "Activation(" + activation_name(activation_) + ")"; }
     Activation activation() const { return activation_; }
+    Activation output_activation() const override { return activation_; }
 
 private:
     Activation activation_;

@@ -1,8 +1,8 @@
-#include "nn/callbacks.hpp"
+#include <aegrad/nn/callbacks.hpp>
 
 #include <cmath>
 
-#include "nn/safetensors.hpp"
+#include <aegrad/nn/safetensors.hpp>
 
 namespace aegrad::nn {
 

@@ -5,8 +5,8 @@
 #include <memory>
 #include <string>
 
-#include "nn/history.hpp"
-#include "nn/module.hpp"
+#include <aegrad/nn/history.hpp>
+#include <aegrad/nn/module.hpp>
 
 namespace aegrad::nn {
 
@@ -40,7 +40,7 @@ private:
     bool restore_best_;
     double best_ = std::numeric_limits<double>::infinity();
     int best_epoch_ = 0, waited_ = 0;
-    std::vector<xt::xarray<float>> best_values_;
+    std::vector<Array<float>> best_values_;
 };
 
 /// Saves the parameters (safetensors, atomically) after every epoch, or only when the monitored loss

@@ -1,4 +1,4 @@
-#include "nn/conv.hpp"
+#include <aegrad/nn/conv.hpp>
 
 #include <fmt/format.h>
 
@@ -49,7 +49,7 @@ std::pair<std::size_t, std::size_t> same_transpose_padding(std::size_t kernel, s
     return {pad, out_pad};
 }
 
-template <class T> Tensor<T> parameter(Shape shape) { return Tensor<T>(xt::xarray<T>::from_shape(shape), true); }
+template <class T> Tensor<T> parameter(Shape shape) { return Tensor<T>(Array<T>::from_shape(shape), true); }
 
 // Keras's defaults for both layouts: fan_in = in kh kw and fan_out = out kh kw, zero bias.
 template <class T>
@@ -80,11 +80,9 @@ template <class T> void BasicConv2d<T>::reset_parameters(Generator& gen) {
     init_kernel_and_bias(weight_, bias_, options_, gen);
 }
 
-// ReLU is fused into the convolution (one pass fewer each way); other activations follow it.
 template <class T> Tensor<T> BasicConv2d<T>::forward(const Tensor<T>& x) {
-    const bool relu = options_.activation() == Activation::relu;
-    auto y = conv2d(x, weight_, bias_, Conv2dOptions(conv_).relu(relu));
-    return relu ? y : activate(options_.activation(), y);
+    const auto [epilogue, after] = fuse_activation(options_.activation());
+    return activate(after, conv2d(x, weight_, bias_, Conv2dOptions(conv_).epilogue(epilogue)));
 }
 
 template <class T> BasicConvTranspose2d<T>::BasicConvTranspose2d(Conv2dLayerOptions o, Generator& gen) : options_(o) {
@@ -108,9 +106,8 @@ template <class T> void BasicConvTranspose2d<T>::reset_parameters(Generator& gen
 }
 
 template <class T> Tensor<T> BasicConvTranspose2d<T>::forward(const Tensor<T>& x) {
-    const bool relu = options_.activation() == Activation::relu;
-    auto y = conv_transpose2d(x, weight_, bias_, ConvTranspose2dOptions(conv_).relu(relu));
-    return relu ? y : activate(options_.activation(), y);
+    const auto [epilogue, after] = fuse_activation(options_.activation());
+    return activate(after, conv_transpose2d(x, weight_, bias_, ConvTranspose2dOptions(conv_).epilogue(epilogue)));
 }
 
 template class BasicConv2d<float>;

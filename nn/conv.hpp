@@ -4,9 +4,9 @@
 // initialisation (Glorot-uniform kernel, zero bias).
 #include <string>
 
-#include "autograd/conv.hpp"
-#include "nn/activation.hpp"
-#include "nn/init.hpp"
+#include <aegrad/autograd/conv.hpp>
+#include <aegrad/nn/activation.hpp>
+#include <aegrad/nn/init.hpp>
 
 namespace aegrad::nn {
 
@@ -58,6 +58,7 @@ public:
     explicit BasicConv2d(Conv2dLayerOptions options, Generator& gen = default_generator());
     Tensor<T> forward(const Tensor<T>& x) override;
     std::string type_name() const override { return "Conv2d"; }
+    Activation output_activation() const override { return options_.activation(); }
 
     void reset_parameters(Generator& gen = default_generator());
     const Tensor<T>& weight() const { return weight_; }
@@ -80,6 +81,7 @@ public:
     explicit BasicConvTranspose2d(Conv2dLayerOptions options, Generator& gen = default_generator());
     Tensor<T> forward(const Tensor<T>& x) override;
     std::string type_name() const override { return "ConvTranspose2d"; }
+    Activation output_activation() const override { return options_.activation(); }
 
     void reset_parameters(Generator& gen = default_generator());
     const Tensor<T>& weight() const { return weight_; }

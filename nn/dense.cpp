@@ -1,9 +1,9 @@
-#include "nn/dense.hpp"
+#include <aegrad/nn/dense.hpp>
 
 #include <fmt/format.h>
 
-#include "autograd/elementwise.hpp"
-#include "autograd/linalg.hpp"
+#include <aegrad/autograd/elementwise.hpp>
+#include <aegrad/autograd/linalg.hpp>
 
 namespace aegrad::nn {
 
@@ -18,9 +18,9 @@ template <class T>
 BasicDense<T>::BasicDense(DenseOptions options, Generator& gen) : options_(options) {
     if (options.in() == 0 || options.out() == 0)
         throw std::invalid_argument(fmt::format("Dense: sizes must be positive, got {} -> {}", options.in(), options.out()));
-    weight_ = this->register_parameter("weight", Tensor<T>(xt::xarray<T>::from_shape({options.in(), options.out()}), true));
+    weight_ = this->register_parameter("weight", Tensor<T>(Array<T>::from_shape({options.in(), options.out()}), true));
     if (options.bias())
-        bias_ = this->register_parameter("bias", Tensor<T>(xt::xarray<T>::from_shape({options.out()}), true));
+        bias_ = this->register_parameter("bias", Tensor<T>(Array<T>::from_shape({options.out()}), true));
     reset_parameters(gen);
 }
 
@@ -33,14 +33,11 @@ template <class T> void BasicDense<T>::reset_parameters(Generator& gen) {
 }
 
 namespace {
-// activation(x W + bias), with the product, the bias and a ReLU fused into one op (autograd/linalg.hpp).
+// activation(x W + bias) as one linear op, with the activation fused where it can be.
 template <class T>
 Tensor<T> dense_forward(const Tensor<T>& x, const Tensor<T>& weight, const Tensor<T>& bias, Activation activation) {
-    if (!bias.defined())
-        return activate(activation, matmul(x, weight));
-    if (activation == Activation::relu || activation == Activation::none)
-        return linear(x, weight, bias, activation == Activation::relu);
-    return activate(activation, linear(x, weight, bias));
+    const auto [epilogue, after] = fuse_activation(activation);
+    return activate(after, linear(x, weight, bias, epilogue));
 }
 } // namespace
 
@@ -55,7 +52,7 @@ BasicDenseTranspose<T>::BasicDenseTranspose(std::shared_ptr<BasicDense<T>> tied,
     if (!tied)
         throw std::invalid_argument("DenseTranspose: needs the Dense layer whose weight it reads");
     weight_ = this->register_parameter("weight", tied->weight());
-    bias_ = this->register_parameter("bias", Tensor<T>(xt::xarray<T>(xt::zeros<T>({tied->options().in()})), true));
+    bias_ = this->register_parameter("bias", Tensor<T>(Array<T>(xt::zeros<T>({tied->options().in()})), true));
 }
 
 template <class T> Tensor<T> BasicDenseTranspose<T>::forward(const Tensor<T>& x) {

@@ -3,9 +3,9 @@
 // transpose op (a tied weight) and owns only its bias.
 #include <memory>
 
-#include "nn/activation.hpp"
-#include "nn/init.hpp"
-#include "autograd/options.hpp"
+#include <aegrad/nn/activation.hpp>
+#include <aegrad/nn/init.hpp>
+#include <aegrad/autograd/options.hpp>
 
 namespace aegrad::nn {
 
@@ -28,6 +28,7 @@ public:
     explicit BasicDense(DenseOptions options, Generator& gen = default_generator());
     Tensor<T> forward(const Tensor<T>& x) override;
     std::string type_name() const override { return "Dense"; }
+    Activation output_activation() const override { return options_.activation(); }
 
     /// Draws new weights into the existing nodes (so layers tied to this one stay tied).
     void reset_parameters(Generator& gen = default_generator());
@@ -48,6 +49,7 @@ public:
     explicit BasicDenseTranspose(std::shared_ptr<BasicDense<T>> tied, Activation activation = Activation::none);
     Tensor<T> forward(const Tensor<T>& x) override;
     std::string type_name() const override { return "DenseTranspose"; }
+    Activation output_activation() const override { return activation_; }
 
     const Tensor<T>& weight() const { return weight_; }
     const Tensor<T>& bias() const { return bias_; }

@@ -1,5 +1,6 @@
-#include "nn/gradient_flow.hpp"
+#include <aegrad/nn/gradient_flow.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -8,33 +9,38 @@
 
 #include <fmt/format.h>
 
-#include "autograd/grad_mode.hpp"
-#include "data/svg_plot.hpp"
-#include "nn/dense.hpp"
+#include <aegrad/autograd/grad_mode.hpp>
+#include <aegrad/data/svg_plot.hpp>
 
 namespace aegrad::nn {
 
 namespace {
-double norm(const xt::xarray<float>& a) {
+double norm(const Array<float>& a) {
     double s = 0;
     for (float v : a)
         s += static_cast<double>(v) * v;
     return std::sqrt(s);
 }
 
-// Whether a leaf module's output passes through a ReLU.
-bool ends_in_relu(const Module& m) {
-    if (auto* d = dynamic_cast<const Dense*>(&m))
-        return d->options().activation() == Activation::relu;
-    if (auto* t = dynamic_cast<const DenseTranspose*>(&m))
-        return t->activation() == Activation::relu;
-    if (auto* a = dynamic_cast<const ActivationLayer*>(&m))
-        return a->activation() == Activation::relu;
-    return false;
+// The fraction of units of a ReLU layer's output v that are never positive on the probe batch: the
+// columns of [B, units], or the channels of [B, C, H, W] (a feature map is dead when no position of any
+// sample is positive).
+double dead_fraction(const Array<float>& v) {
+    const std::size_t batch = v.shape()[0], units = v.shape()[1], per_unit = v.size() / std::max<std::size_t>(1, batch * units);
+    std::size_t dead = 0;
+    for (std::size_t u = 0; u < units; ++u) {
+        bool alive = false;
+        for (std::size_t b = 0; b < batch && !alive; ++b) {
+            const float* p = v.data() + (b * units + u) * per_unit;
+            alive = std::any_of(p, p + per_unit, [](float x) { return x > 0; });
+        }
+        dead += !alive;
+    }
+    return static_cast<double>(dead) / static_cast<double>(units);
 }
 } // namespace
 
-GradientFlow::GradientFlow(std::size_t every, xt::xarray<float> probe) : every_(every ? every : 1), probe_(std::move(probe)) {}
+GradientFlow::GradientFlow(std::size_t every, Array<float> probe) : every_(every ? every : 1), probe_(std::move(probe)) {}
 
 void GradientFlow::on_step_begin(Module&, std::size_t step) {
     if (!logging(step))
@@ -75,7 +81,7 @@ void GradientFlow::on_step_end(Module& model, std::size_t step, double loss) {
     auto params = model.named_parameters();
     for (std::size_t i = 0; i < params.size() && i < before_.size(); ++i) {
         const double w = norm(before_[i]);
-        const double dw = norm(xt::xarray<float>(params[i].second.value() - before_[i]));
+        const double dw = norm(Array<float>(params[i].second.value() - before_[i]));
         if (w > 0)
             rows_.push_back({step, "update_ratio", params[i].first, dw / w});
     }
@@ -89,17 +95,8 @@ void GradientFlow::on_step_end(Module& model, std::size_t step, double loss) {
     try {
         for (auto& [path, leaf] : model.named_leaves()) {
             x = leaf->forward(x);
-            if (!ends_in_relu(*leaf) || x.dim() != 2)
-                continue;
-            const auto& v = x.value();
-            std::size_t dead = 0;
-            for (std::size_t j = 0; j < v.shape()[1]; ++j) {
-                bool alive = false;
-                for (std::size_t i = 0; i < v.shape()[0] && !alive; ++i)
-                    alive = v(i, j) > 0;
-                dead += !alive;
-            }
-            rows_.push_back({step, "dead_relu", path, static_cast<double>(dead) / v.shape()[1]});
+            if (leaf->output_activation() == Activation::relu && x.dim() >= 2 && x.shape()[1] > 0)
+                rows_.push_back({step, "dead_relu", path, dead_fraction(x.value())});
         }
     } catch (const std::exception&) {
         // Not a chain of layers: dead units cannot be counted this way.

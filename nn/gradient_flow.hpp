@@ -9,15 +9,15 @@
 #include <string>
 #include <vector>
 
-#include "autograd/read_attribution.hpp"
-#include "nn/callbacks.hpp"
+#include <aegrad/autograd/read_attribution.hpp>
+#include <aegrad/nn/callbacks.hpp>
 
 namespace aegrad::nn {
 
 class GradientFlow : public Callback {
 public:
     /// Logs every `every` steps; `probe` [n, features] is the batch dead ReLU units are counted on.
-    GradientFlow(std::size_t every, xt::xarray<float> probe);
+    GradientFlow(std::size_t every, Array<float> probe);
 
     void on_step_begin(Module& model, std::size_t step) override;
     void on_after_backward(Module& model, std::size_t step) override;
@@ -38,10 +38,10 @@ public:
 private:
     bool logging(std::size_t step) const { return step % every_ == 1 || every_ == 1; }
     std::size_t every_;
-    xt::xarray<float> probe_;
+    Array<float> probe_;
     ReadAttribution<float> attribution_;
     std::unique_ptr<AttributionScope<float>> scope_;
-    std::vector<xt::xarray<float>> before_;  // parameter values before the logged step's update
+    std::vector<Array<float>> before_;  // parameter values before the logged step's update
     std::vector<Row> rows_;
 };
 

@@ -1,4 +1,4 @@
-#include "nn/history.hpp"
+#include <aegrad/nn/history.hpp>
 
 #include <cmath>
 #include <cstdio>

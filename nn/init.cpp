@@ -1,4 +1,4 @@
-#include "nn/init.hpp"
+#include <aegrad/nn/init.hpp>
 
 #include <cmath>
 
@@ -11,7 +11,7 @@ Generator& default_generator() {
 
 void manual_seed(std::uint64_t seed) { default_generator().seed(seed); }
 
-template <class T> void fill_weight(xt::xarray<T>& w, Init init, std::size_t fan_in, std::size_t fan_out, Generator& gen) {
+template <class T> void fill_weight(Array<T>& w, Init init, std::size_t fan_in, std::size_t fan_out, Generator& gen) {
     if (init == Init::he_normal) {
         std::normal_distribution<double> dist(0.0, std::sqrt(2.0 / static_cast<double>(fan_in)));
         for (T& v : w)
@@ -24,23 +24,23 @@ template <class T> void fill_weight(xt::xarray<T>& w, Init init, std::size_t fan
         v = static_cast<T>(dist(gen.engine()));
 }
 
-template <class T> xt::xarray<T> glorot_uniform(std::size_t fan_in, std::size_t fan_out, Generator& gen) {
-    xt::xarray<T> w = xt::xarray<T>::from_shape({fan_in, fan_out});
+template <class T> Array<T> glorot_uniform(std::size_t fan_in, std::size_t fan_out, Generator& gen) {
+    Array<T> w = Array<T>::from_shape({fan_in, fan_out});
     fill_weight(w, Init::glorot_uniform, fan_in, fan_out, gen);
     return w;
 }
 
-template <class T> xt::xarray<T> he_normal(std::size_t fan_in, std::size_t fan_out, Generator& gen) {
-    xt::xarray<T> w = xt::xarray<T>::from_shape({fan_in, fan_out});
+template <class T> Array<T> he_normal(std::size_t fan_in, std::size_t fan_out, Generator& gen) {
+    Array<T> w = Array<T>::from_shape({fan_in, fan_out});
     fill_weight(w, Init::he_normal, fan_in, fan_out, gen);
     return w;
 }
 
-template xt::xarray<float> glorot_uniform(std::size_t, std::size_t, Generator&);
-template xt::xarray<double> glorot_uniform(std::size_t, std::size_t, Generator&);
-template xt::xarray<float> he_normal(std::size_t, std::size_t, Generator&);
-template xt::xarray<double> he_normal(std::size_t, std::size_t, Generator&);
-template void fill_weight(xt::xarray<float>&, Init, std::size_t, std::size_t, Generator&);
-template void fill_weight(xt::xarray<double>&, Init, std::size_t, std::size_t, Generator&);
+template Array<float> glorot_uniform(std::size_t, std::size_t, Generator&);
+template Array<double> glorot_uniform(std::size_t, std::size_t, Generator&);
+template Array<float> he_normal(std::size_t, std::size_t, Generator&);
+template Array<double> he_normal(std::size_t, std::size_t, Generator&);
+template void fill_weight(Array<float>&, Init, std::size_t, std::size_t, Generator&);
+template void fill_weight(Array<double>&, Init, std::size_t, std::size_t, Generator&);
 
 } // namespace aegrad::nn

@@ -2,7 +2,7 @@
 // Losses as objects, for code that passes a loss around; the functions themselves live in autograd/.
 #include <vector>
 
-#include "autograd/losses.hpp"
+#include <aegrad/autograd/losses.hpp>
 
 namespace aegrad::nn {
 

@@ -1,4 +1,4 @@
-#include "nn/lr_schedule.hpp"
+#include <aegrad/nn/lr_schedule.hpp>
 
 #include <cmath>
 #include <stdexcept>

@@ -1,11 +1,11 @@
-#include "nn/metrics.hpp"
+#include <aegrad/nn/metrics.hpp>
 
 #include <cmath>
 
 #include <fmt/format.h>
 
-#include "autograd/losses.hpp"
-#include "nn/trainer.hpp"
+#include <aegrad/autograd/losses.hpp>
+#include <aegrad/nn/trainer.hpp>
 
 namespace aegrad::nn {
 

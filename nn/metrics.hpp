@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "data/rows.hpp"
-#include "nn/module.hpp"
+#include <aegrad/data/rows.hpp>
+#include <aegrad/nn/module.hpp>
 
 namespace aegrad::nn {
 

@@ -1,4 +1,4 @@
-#include "nn/module.hpp"
+#include <aegrad/nn/module.hpp>
 
 #include <stdexcept>
 #include <unordered_set>

@@ -9,8 +9,9 @@
 #include <utility>
 #include <vector>
 
-#include "autograd/name_scope.hpp"
-#include "autograd/tensor.hpp"
+#include <aegrad/autograd/name_scope.hpp>
+#include <aegrad/autograd/tensor.hpp>
+#include <aegrad/nn/activation_kind.hpp>
 
 namespace aegrad::nn {
 
@@ -31,6 +32,9 @@ public:
 
     /// "Dense", "DenseTranspose", ... for summaries and messages.
     virtual std::string type_name() const = 0;
+    /// The activation this module applies last to its output: what gradient-flow monitors count dead
+    /// units of. none for modules that end in no activation, and for containers.
+    virtual Activation output_activation() const { return Activation::none; }
 
     /// Every parameter of this module and its descendants, once each, as "child.grandchild.name".
     std::vector<NamedParameter> named_parameters() const;

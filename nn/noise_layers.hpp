@@ -1,8 +1,8 @@
 #pragma once
 // Regularising layers that are active only in training mode (identity in eval mode): Dropout and
 // GaussianNoise (the input corruption of a denoising autoencoder).
-#include "autograd/random_ops.hpp"
-#include "nn/module.hpp"
+#include <aegrad/autograd/random_ops.hpp>
+#include <aegrad/nn/module.hpp>
 
 namespace aegrad::nn {
 

@@ -1,4 +1,4 @@
-#include "nn/optimizer.hpp"
+#include <aegrad/nn/optimizer.hpp>
 
 #include <cmath>
 #include <unordered_set>
@@ -7,8 +7,8 @@
 #include <xtensor/xmath.hpp>
 #include <xtensor/xoperation.hpp>
 
-#include "autograd/grad_mode.hpp"
-#include "autograd/parallel.hpp"
+#include <aegrad/autograd/grad_mode.hpp>
+#include <aegrad/autograd/detail/parallel.hpp>
 
 namespace aegrad::nn {
 
@@ -51,10 +51,10 @@ BasicSGD<T>::BasicSGD(std::vector<Tensor<T>> parameters, SGDOptions options)
     : BasicOptimizer<T>(std::move(parameters), options.lr()), options_(options) {}
 
 template <class T>
-void BasicSGD<T>::update(xt::xarray<T>& p, const xt::xarray<T>& grad, typename BasicOptimizer<T>::State& s) {
+void BasicSGD<T>::update(Array<T>& p, const Array<T>& grad, typename BasicOptimizer<T>::State& s) {
     const T lr = static_cast<T>(this->lr()), mu = static_cast<T>(options_.momentum());
     const T wd = static_cast<T>(options_.weight_decay());
-    xt::xarray<T> g = wd != T(0) ? xt::xarray<T>(grad + wd * p) : grad;
+    Array<T> g = wd != T(0) ? Array<T>(grad + wd * p) : grad;
     if (mu == T(0)) {
         xt::noalias(p) -= lr * g;
         return;
@@ -110,7 +110,7 @@ void adam_block(T* p, const T* grad, T* m, T* v, std::size_t begin, std::size_t 
 } // namespace
 
 template <class T>
-void BasicAdam<T>::update(xt::xarray<T>& p, const xt::xarray<T>& grad, typename BasicOptimizer<T>::State& s) {
+void BasicAdam<T>::update(Array<T>& p, const Array<T>& grad, typename BasicOptimizer<T>::State& s) {
     const double lr = this->lr(), b1 = options_.beta1(), b2 = options_.beta2(), wd = options_.weight_decay();
     const double t = static_cast<double>(s.step);
     if (s.step == 1) {
@@ -140,7 +140,7 @@ void BasicAdam<T>::update(xt::xarray<T>& p, const xt::xarray<T>& grad, typename 
     }
     T* values = p.data();
     const T* g = grad.data();
-    parallel_for(p.size(), [&](std::size_t i0, std::size_t i1) { adam_block(values, g, s.m.data(), s.v.data(), i0, i1, c); },
+    detail::parallel_for(p.size(), [&](std::size_t i0, std::size_t i1) { adam_block(values, g, s.m.data(), s.v.data(), i0, i1, c); },
                  std::size_t(1) << 15);
 }
 
@@ -149,7 +149,7 @@ BasicRMSprop<T>::BasicRMSprop(std::vector<Tensor<T>> parameters, RMSpropOptions 
     : BasicOptimizer<T>(std::move(parameters), options.lr()), options_(options) {}
 
 template <class T>
-void BasicRMSprop<T>::update(xt::xarray<T>& p, const xt::xarray<T>& g, typename BasicOptimizer<T>::State& s) {
+void BasicRMSprop<T>::update(Array<T>& p, const Array<T>& g, typename BasicOptimizer<T>::State& s) {
     const T lr = static_cast<T>(this->lr()), alpha = static_cast<T>(options_.alpha());
     const T eps = static_cast<T>(options_.eps()), mu = static_cast<T>(options_.momentum());
     if (s.step == 1) {

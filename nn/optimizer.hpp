@@ -7,8 +7,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "autograd/tensor.hpp"
-#include "autograd/options.hpp"
+#include <aegrad/autograd/tensor.hpp>
+#include <aegrad/autograd/options.hpp>
 
 namespace aegrad::nn {
 
@@ -29,11 +29,11 @@ protected:
     // Everything an update rule keeps per parameter.
     struct State {
         long step = 0;
-        xt::xarray<T> m, v;       // first and second moments / momentum buffer
+        Array<T> m, v;       // first and second moments / momentum buffer
         double mu_product = 1.0;  // Nadam's running product of momentum coefficients
     };
     /// Applies one update to `value` given its gradient; state.step is already incremented.
-    virtual void update(xt::xarray<T>& value, const xt::xarray<T>& grad, State& state) = 0;
+    virtual void update(Array<T>& value, const Array<T>& grad, State& state) = 0;
 
 private:
     std::vector<Tensor<T>> params_;
@@ -54,7 +54,7 @@ public:
     BasicSGD(std::vector<Tensor<T>> parameters, SGDOptions options = {});
 
 private:
-    void update(xt::xarray<T>& value, const xt::xarray<T>& grad, typename BasicOptimizer<T>::State& s) override;
+    void update(Array<T>& value, const Array<T>& grad, typename BasicOptimizer<T>::State& s) override;
     SGDOptions options_;
 };
 
@@ -76,7 +76,7 @@ public:
     BasicAdam(std::vector<Tensor<T>> parameters, AdamOptions options = {}, AdamVariant variant = AdamVariant::adam);
 
 private:
-    void update(xt::xarray<T>& value, const xt::xarray<T>& grad, typename BasicOptimizer<T>::State& s) override;
+    void update(Array<T>& value, const Array<T>& grad, typename BasicOptimizer<T>::State& s) override;
     AdamOptions options_;
     AdamVariant variant_;
 };
@@ -94,7 +94,7 @@ public:
     BasicRMSprop(std::vector<Tensor<T>> parameters, RMSpropOptions options = {});
 
 private:
-    void update(xt::xarray<T>& value, const xt::xarray<T>& grad, typename BasicOptimizer<T>::State& s) override;
+    void update(Array<T>& value, const Array<T>& grad, typename BasicOptimizer<T>::State& s) override;
     RMSpropOptions options_;
 };
 

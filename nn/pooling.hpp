@@ -1,8 +1,8 @@
 #pragma once
 // Pooling and upsampling layers (no parameters): MaxPool2d, AvgPool2d, GlobalAvgPool2d, Upsample.
-#include "autograd/pooling.hpp"
-#include "autograd/upsampling.hpp"
-#include "nn/module.hpp"
+#include <aegrad/autograd/pooling.hpp>
+#include <aegrad/autograd/upsampling.hpp>
+#include <aegrad/nn/module.hpp>
 
 namespace aegrad::nn {
 

@@ -1,4 +1,4 @@
-#include "nn/progress.hpp"
+#include <aegrad/nn/progress.hpp>
 
 #include <cmath>
 #include <unistd.h>

@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <string>
 
-#include "nn/history.hpp"
+#include <aegrad/nn/history.hpp>
 
 namespace aegrad::nn {
 

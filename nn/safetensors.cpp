@@ -1,4 +1,4 @@
-#include "nn/safetensors.hpp"
+#include <aegrad/nn/safetensors.hpp>
 
 #include <cerrno>
 #include <cstdio>
@@ -127,7 +127,7 @@ template <class T> NamedArrays<T> read_safetensors(const std::string& path) {
             if (offsets[1] - offsets[0] != count * sizeof(T))
                 fail(path, fmt::format("tensor '{}': shape [{}] needs {} bytes but its offsets span {}", name,
                                        fmt::join(shape, ", "), count * sizeof(T), offsets[1] - offsets[0]));
-            xt::xarray<T> a = xt::xarray<T>::from_shape(Shape(shape.begin(), shape.end()));
+            Array<T> a = Array<T>::from_shape(Shape(shape.begin(), shape.end()));
             std::memcpy(a.data(), file.data() + data_begin + offsets[0], count * sizeof(T));
             out.emplace_back(name, std::move(a));
         } catch (const nlohmann::json::exception& e) {
@@ -148,7 +148,7 @@ void save_parameters(const BasicModule<T>& model, const std::string& path,
 
 template <class T> void load_parameters(BasicModule<T>& model, const std::string& path) {
     NamedArrays<T> arrays = read_safetensors<T>(path);
-    std::map<std::string, xt::xarray<T>*> in_file;
+    std::map<std::string, Array<T>*> in_file;
     for (auto& [name, a] : arrays)
         in_file[name] = &a;
     std::vector<std::string> missing, problems;
@@ -174,7 +174,7 @@ template <class T> void load_parameters(BasicModule<T>& model, const std::string
     }
     if (!problems.empty())
         fail(path, fmt::format("does not match the model: {}", fmt::join(problems, "; ")));
-    std::map<std::string, xt::xarray<T>*> by_name;
+    std::map<std::string, Array<T>*> by_name;
     for (auto& [name, a] : arrays)
         by_name[name] = &a;
     for (auto& [name, p] : params)

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "nn/module.hpp"
+#include <aegrad/nn/module.hpp>
 
 namespace aegrad::nn {
 
@@ -19,7 +19,7 @@ public:
     using std::runtime_error::runtime_error;
 };
 
-template <class T> using NamedArrays = std::vector<std::pair<std::string, xt::xarray<T>>>;
+template <class T> using NamedArrays = std::vector<std::pair<std::string, Array<T>>>;
 
 /// Writes arrays (dtype F32 for float, F64 for double) atomically.
 template <class T>

@@ -2,7 +2,7 @@
 // Sequential: modules applied one after another, registered under the names "0", "1", ...
 #include <initializer_list>
 
-#include "nn/module.hpp"
+#include <aegrad/nn/module.hpp>
 
 namespace aegrad::nn {
 

@@ -2,8 +2,8 @@
 // Layers that only change the shape: Flatten [B, ...] -> [B, n] and Reshape [B, n] -> [B, d1, d2, ...].
 #include <vector>
 
-#include "autograd/shape_ops.hpp"
-#include "nn/module.hpp"
+#include <aegrad/autograd/shape_ops.hpp>
+#include <aegrad/nn/module.hpp>
 
 namespace aegrad::nn {
 

@@ -1,10 +1,10 @@
-#include "nn/summary.hpp"
+#include <aegrad/nn/summary.hpp>
 
 #include <map>
 
 #include <fmt/format.h>
 
-#include "autograd/grad_mode.hpp"
+#include <aegrad/autograd/grad_mode.hpp>
 
 namespace aegrad::nn {
 
@@ -44,7 +44,7 @@ template <class T> std::string summary(BasicModule<T>& model, const Shape& input
 
     Shape with_batch{1};
     with_batch.insert(with_batch.end(), input_shape.begin(), input_shape.end());
-    Tensor<T> x(xt::xarray<T>(xt::zeros<T>(with_batch)));
+    Tensor<T> x(Array<T>(xt::zeros<T>(with_batch)));
     bool shapes_known = true;
 
     const std::string rule(78, '=');

@@ -4,7 +4,7 @@
 // shared parameter and the layers that read it.
 #include <string>
 
-#include "nn/module.hpp"
+#include <aegrad/nn/module.hpp>
 
 namespace aegrad::nn {
 

@@ -1,4 +1,4 @@
-#include "nn/trainer.hpp"
+#include <aegrad/nn/trainer.hpp>
 
 #include <chrono>
 #include <cmath>
@@ -7,9 +7,9 @@
 #include <xtensor/xmath.hpp>
 #include <xtensor/xsort.hpp>
 
-#include "autograd/buffer_pool.hpp"
-#include "autograd/losses.hpp"
-#include "nn/progress.hpp"
+#include <aegrad/autograd/buffer_pool.hpp>
+#include <aegrad/autograd/losses.hpp>
+#include <aegrad/nn/progress.hpp>
 
 namespace aegrad::nn {
 

@@ -5,13 +5,13 @@
 #include <string>
 #include <vector>
 
-#include "data/loader.hpp"
-#include "nn/callbacks.hpp"
-#include "nn/history.hpp"
-#include "nn/lr_schedule.hpp"
-#include "nn/module.hpp"
-#include "nn/optimizer.hpp"
-#include "autograd/options.hpp"
+#include <aegrad/data/loader.hpp>
+#include <aegrad/nn/callbacks.hpp>
+#include <aegrad/nn/history.hpp>
+#include <aegrad/nn/lr_schedule.hpp>
+#include <aegrad/nn/module.hpp>
+#include <aegrad/nn/optimizer.hpp>
+#include <aegrad/autograd/options.hpp>
 
 namespace aegrad::nn {
 

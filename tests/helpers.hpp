@@ -4,7 +4,7 @@
 
 #include <doctest/doctest.h>
 
-#include "autograd/aegrad.hpp"
+#include <aegrad/autograd/autograd.hpp>
 
 namespace aegrad::testing {
 

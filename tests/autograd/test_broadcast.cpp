@@ -1,5 +1,5 @@
 // NumPy broadcasting forward, its undoing backward, and errors that name the op and both shapes.
-#include "autograd/broadcast.hpp"
+#include <aegrad/autograd/broadcast.hpp>
 #include "helpers.hpp"
 
 using namespace aegrad;
@@ -18,7 +18,7 @@ TEST_CASE("A shape mismatch names the op and both shapes") {
     CHECK_THROWS_WITH_AS(a * b, "mul: cannot broadcast shapes [3, 4] and [3]", ShapeError);
     CHECK_THROWS_WITH_AS(matmul(a, a), "matmul: inner sizes differ: [3, 4] and [3, 4]", ShapeError);
     CHECK_THROWS_WITH_AS(linear(a, a, b), "linear: inner sizes differ: [3, 4] and [3, 4]", ShapeError);
-    CHECK_THROWS_WITH_AS(linear(a, transpose(a), random_tensor({4}, 3), true),
+    CHECK_THROWS_WITH_AS(linear(a, transpose(a), random_tensor({4}, 3), Epilogue::relu),
                          "linear+relu: needs a bias [n] for a weight [k, n], got [4] and [4, 3]", ShapeError);
     CHECK_THROWS_WITH_AS(mse_loss(a, b), doctest::Contains("mse_loss: prediction and target shapes differ"), ShapeError);
     CHECK_THROWS_WITH_AS(reshape(a, {5, -1}), doctest::Contains("reshape: cannot view [3, 4]"), ShapeError);

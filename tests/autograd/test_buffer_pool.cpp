@@ -11,10 +11,10 @@
 #include <xtensor/xview.hpp>
 
 #include "helpers.hpp"
-#include "models/conv_autoencoder.hpp"
-#include "models/stacked_autoencoder.hpp"
-#include "nn/nn.hpp"
-#include "nn/trainer.hpp"
+#include <aegrad/models/conv_autoencoder.hpp>
+#include <aegrad/models/stacked_autoencoder.hpp>
+#include <aegrad/nn/nn.hpp>
+#include <aegrad/nn/trainer.hpp>
 
 using namespace aegrad;
 
@@ -29,23 +29,25 @@ struct AllocationsPerStep : nn::Callback {
 };
 
 // [n, 784] floats in [0, 1), like pixels.
-xt::xarray<float> uniform_images(std::size_t n, unsigned seed) {
+Array<float> uniform_images(std::size_t n, unsigned seed) {
     return xt::cast<float>(testing::random_tensor({n, 784}, seed, false, 0.0, 1.0).value());
 }
 
 } // namespace
 
 TEST_CASE("xtensor arrays allocate from the pool, 64-byte aligned, and a freed buffer is handed back") {
-    static_assert(std::is_same_v<xt::xarray<float>::allocator_type, memory::PoolAllocator<float>>,
-                  "meson.build makes the pool xtensor's default allocator");
+    static_assert(std::is_same_v<Array<float>::allocator_type, memory::PoolAllocator<float>>,
+                  "aegrad::Array allocates from the pool");
+    static_assert(!std::is_same_v<xt::xarray<float>::allocator_type, memory::PoolAllocator<float>>,
+                  "a program's own xt::xarray keeps xtensor's allocator");
     const float* first = nullptr;
     {
-        xt::xarray<float> a = xt::xarray<float>::from_shape({123, 457});
+        Array<float> a = Array<float>::from_shape({123, 457});
         first = a.data();
         CHECK(reinterpret_cast<std::uintptr_t>(first) % 64 == 0);
     }
     const auto before = buffer_pool_stats();
-    xt::xarray<float> b = xt::xarray<float>::from_shape({457, 123});  // same size, another shape
+    Array<float> b = Array<float>::from_shape({457, 123});  // same size, another shape
     CHECK(b.data() == first);
     CHECK(buffer_pool_stats().system_allocations == before.system_allocations);
     CHECK(buffer_pool_stats().reuses == before.reuses + 1);
@@ -69,12 +71,12 @@ std::string mapping_flags(const void* address) {
 } // namespace
 
 TEST_CASE("A buffer of 16 MiB or more starts on a 2 MiB boundary and asks the kernel for huge pages") {
-    xt::xarray<float> dataset = xt::xarray<float>::from_shape({6000, 784});  // 18.8 MB, like a slice of the data
+    Array<float> dataset = Array<float>::from_shape({6000, 784});  // 18.8 MB, like a slice of the data
     CHECK(reinterpret_cast<std::uintptr_t>(dataset.data()) % (std::uintptr_t(2) << 20) == 0);
     const std::string flags = mapping_flags(dataset.data());
     INFO(flags);
     CHECK(flags.find(" hg") != std::string::npos);  // MADV_HUGEPAGE was given
-    xt::xarray<float> small = xt::xarray<float>::from_shape({256, 784});
+    Array<float> small = Array<float>::from_shape({256, 784});
     CHECK(mapping_flags(small.data()).find(" hg") == std::string::npos);
 }
 
@@ -82,14 +84,14 @@ TEST_CASE("The cache limit bounds what the pool keeps, and release gives everyth
     const std::size_t saved = buffer_pool_limit();
     set_buffer_pool_limit(0);
     CHECK(buffer_pool_stats().cached_bytes == 0);
-    { xt::xarray<double> a = xt::xarray<double>::from_shape({1000}); }
+    { Array<double> a = Array<double>::from_shape({1000}); }
     CHECK(buffer_pool_stats().cached_bytes == 0);  // freed straight back to the system
     const auto before = system_allocations();
-    { xt::xarray<double> a = xt::xarray<double>::from_shape({1000}); }
+    { Array<double> a = Array<double>::from_shape({1000}); }
     CHECK(system_allocations() == before + 1);
 
     set_buffer_pool_limit(saved);
-    { xt::xarray<double> a = xt::xarray<double>::from_shape({1000}); }
+    { Array<double> a = Array<double>::from_shape({1000}); }
     CHECK(buffer_pool_stats().cached_bytes >= 8000);
     buffer_pool_release();
     CHECK(buffer_pool_stats().cached_bytes == 0);
@@ -99,7 +101,7 @@ TEST_CASE("Two threads allocating and freeing at once keep the pool consistent")
     buffer_pool_release();
     auto churn = [](std::size_t salt) {
         for (std::size_t i = 0; i < 20000; ++i) {
-            xt::xarray<float> a = xt::xarray<float>::from_shape({16 + (i + salt) % 64});
+            Array<float> a = Array<float>::from_shape({16 + (i + salt) % 64});
             a.fill(float(i));
             if (a(0) != float(i))
                 throw std::runtime_error("a buffer was shared between two live arrays");
@@ -138,7 +140,7 @@ TEST_CASE("A training loop with fixed shapes takes no tensor buffer from the sys
             models::ConvAutoencoder model(models::ConvAutoencoderOptions(), gen);
             nn::Adam opt(model.parameters());
             AllocationsPerStep probe;
-            auto history = nn::fit(model, opt, xt::xarray<float>(xt::view(x, xt::range(0, 32))), nn::reconstruction_mse(),
+            auto history = nn::fit(model, opt, Array<float>(xt::view(x, xt::range(0, 32))), nn::reconstruction_mse(),
                                    nn::FitOptions().epochs(3).batch_size(16).progress(false), {&probe});
             REQUIRE(probe.after_step.size() == 6);
             INFO("conv: system allocations after each step: " << fmt::format("{}", fmt::join(probe.after_step, " ")));
@@ -156,7 +158,7 @@ TEST_CASE("The counter sees new buffers: a loop whose batch grows every step kee
     std::vector<std::size_t> after;
     for (std::size_t batch = 8; batch <= 64; batch += 8) {
         opt.zero_grad();
-        Tensor<float> input(xt::xarray<float>(xt::view(x, xt::range(0, batch))));
+        Tensor<float> input(Array<float>(xt::view(x, xt::range(0, batch))));
         mse_loss(model(input), input).backward();
         opt.step();
         after.push_back(system_allocations());

@@ -62,12 +62,12 @@ TEST_CASE("gradcheck: conv_transpose2d") {
 
 TEST_CASE("gradcheck: conv2d+relu and conv_transpose2d+relu") {
     SUBCASE("conv2d") {
-        CHECK_GRADCHECK([](const In& v) { return conv2d(v[0], v[1], v[2], Conv2dOptions().padding(1).relu(true)); },
+        CHECK_GRADCHECK([](const In& v) { return conv2d(v[0], v[1], v[2], Conv2dOptions().padding(1).epilogue(Epilogue::relu)); },
                         {random_tensor({2, 2, 5, 4}, 1), random_tensor({3, 2, 3, 3}, 2), random_tensor({3}, 3)});
     }
     SUBCASE("conv_transpose2d") {
         CHECK_GRADCHECK(
-            [](const In& v) { return conv_transpose2d(v[0], v[1], v[2], ConvTranspose2dOptions().stride(2).relu(true)); },
+            [](const In& v) { return conv_transpose2d(v[0], v[1], v[2], ConvTranspose2dOptions().stride(2).epilogue(Epilogue::relu)); },
             {random_tensor({2, 2, 3, 4}, 4), random_tensor({2, 3, 3, 3}, 5), random_tensor({3}, 6)});
     }
 }

@@ -119,8 +119,8 @@ TEST_CASE("a fused ReLU equals relu() after the op, and gradients agree on 1 and
     auto wt = random_tensor({3, 2, 3, 3}, 4), bt = random_tensor({2}, 5);
     const auto conv = Conv2dOptions().padding(1);
     const auto up = ConvTranspose2dOptions().stride(2);
-    CHECK(xt::allclose(conv2d(x, w, b, Conv2dOptions(conv).relu(true)).value(), relu(conv2d(x, w, b, conv)).value()));
-    CHECK(xt::allclose(conv_transpose2d(x, wt, bt, ConvTranspose2dOptions(up).relu(true)).value(),
+    CHECK(xt::allclose(conv2d(x, w, b, Conv2dOptions(conv).epilogue(Epilogue::relu)).value(), relu(conv2d(x, w, b, conv)).value()));
+    CHECK(xt::allclose(conv_transpose2d(x, wt, bt, ConvTranspose2dOptions(up).epilogue(Epilogue::relu)).value(),
                        relu(conv_transpose2d(x, wt, bt, up)).value()));
     // Gradients of a two-layer net: on 2 threads the weight gradient is summed over two halves of the batch.
     auto w2 = random_tensor({4, 2, 3, 3}, 6);
@@ -129,7 +129,7 @@ TEST_CASE("a fused ReLU equals relu() after the op, and gradients agree on 1 and
         ThreadsFor t(threads);
         for (auto* p : {&x, &w, &b, &w2, &bt})
             p->zero_grad();
-        auto y = conv_transpose2d(conv2d(x, w, b, Conv2dOptions(conv).relu(true)), w2, bt, up);
+        auto y = conv_transpose2d(conv2d(x, w, b, Conv2dOptions(conv).epilogue(Epilogue::relu)), w2, bt, up);
         sum(y * y).backward();
         for (auto* p : {&x, &w, &b, &w2, &bt})
             grads[threads - 1].push_back(p->grad());

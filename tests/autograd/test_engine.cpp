@@ -46,13 +46,13 @@ TEST_CASE("Backward releases the graph unless asked to keep it") {
     CHECK(x.grad()(0) == doctest::Approx(2 * 27.0));
 }
 
-TEST_CASE("pass_grad_through hands the output's gradient buffer to the input only when the graph is released") {
-    // An identity op whose backward reports the address of the buffer it hands on.
+TEST_CASE("take_grad hands the output's gradient buffer to the input only when the graph is released") {
+    // An identity op whose backward reports the address of the buffer it was handed.
     const double* handed = nullptr;
     auto identity = [&handed](const Tensor<double>& x) {
-        return Tensor<double>::from_op(x.value(), "identity", {x}, [&handed](Node<double>& self) {
-            handed = self.grad.data();
-            pass_grad_through(self, *self.inputs[0]);
+        return Tensor<double>::from_op(x.value(), "identity", {x}, [&handed](Node<double>& self, BackwardContext<double>& ctx) {
+            handed = ctx.grad().data();
+            accumulate_grad(*self.inputs[0], ctx.take_grad());
         });
     };
     Tensor<double> x(xt::xarray<double>{1.0, 2.0, 3.0}, true);
@@ -97,13 +97,14 @@ std::vector<xt::xarray<double>> gradients_of(Tensor<double>& loss, const std::ve
 } // namespace
 
 TEST_CASE("Ops that hand gradient buffers on give the same gradients with and without retain_graph") {
-    // add_bias, add and mse_loss take the donation path when the graph is released; the retained pass
-    // copies. Both must agree, and a retained graph must give the same gradients again on its second pass.
+    // linear, add and mse_loss hand buffers on when the graph is released; the retained pass copies. Both
+    // must agree, and a retained graph must give the same gradients again on its second pass.
     auto grads = [](bool retain) {
         Tensor<double> x(xt::xarray<double>{{0.5, -1.0, 2.0}, {1.5, 0.25, -0.75}}, true);
         Tensor<double> b(xt::xarray<double>{0.1, -0.2, 0.3}, true);
         Tensor<double> t(xt::xarray<double>{{1.0, 0.0, 1.0}, {0.0, 1.0, 0.0}}, true);
-        auto loss = mse_loss(add(add_bias(x * 3.0, b), x * x), t);
+        Tensor<double> three(xt::xarray<double>(3.0 * xt::eye<double>(3)));
+        auto loss = mse_loss(add(linear(x, three, b), x * x), t);
         return gradients_of(loss, {&x, &b, &t}, retain);
     };
     const auto released = grads(false), retained = grads(true);
@@ -116,7 +117,7 @@ TEST_CASE("Ops that hand gradient buffers on give the same gradients with and wi
     CHECK(xt::allclose(released[2], xt::xarray<double>(-2.0 * (p - t) / 6.0), 1e-14, 0.0));
 }
 
-TEST_CASE("linear+relu gates its gradient in place only when released: the same gradients as matmul then add_bias") {
+TEST_CASE("linear+relu gates its gradient in place only when released: the same gradients as relu(matmul + b)") {
     // The fused op against the two ops it replaces, on a graph released after one pass and on a retained
     // graph run twice; the weight is read directly and through a transpose, as a tied autoencoder reads it.
     const xt::xarray<double> x0{{0.5, -1.0, 2.0}, {1.5, 0.25, -0.75}};
@@ -126,7 +127,7 @@ TEST_CASE("linear+relu gates its gradient in place only when released: the same 
     auto grads = [&](bool fused, bool retain) {
         Tensor<double> x(x0, true), w(w0, true), b(xt::xarray<double>{0.1, -0.2, 0.3}, true);
         auto layer = [&](const Tensor<double>& in, const Tensor<double>& weight) {
-            return fused ? linear(in, weight, b, true) : add_bias(matmul(in, weight), b, true);
+            return fused ? linear(in, weight, b, Epilogue::relu) : relu(matmul(in, weight) + b);
         };
         auto out = layer(layer(x, w), transpose(w));
         auto loss = mse_loss(out, Tensor<double>(target));
@@ -138,7 +139,7 @@ TEST_CASE("linear+relu gates its gradient in place only when released: the same 
     const auto reference = grads(false, false);
     // Some ReLUs are off, so the gate matters.
     Tensor<double> x(x0), w(w0);
-    CHECK(xt::any(xt::equal(linear(x, w, Tensor<double>(xt::xarray<double>{0.1, -0.2, 0.3}), true).value(), 0.0)));
+    CHECK(xt::any(xt::equal(linear(x, w, Tensor<double>(xt::xarray<double>{0.1, -0.2, 0.3}), Epilogue::relu).value(), 0.0)));
     for (bool retain : {false, true}) {
         const auto fused = grads(true, retain);
         for (std::size_t i = 0; i < reference.size(); ++i)

@@ -8,8 +8,8 @@ using In = std::vector<Tensor<double>>;
 namespace {
 // x^3 with a deliberately wrong backward (2x instead of 3x^2) at one element, to prove the check can fail.
 Tensor<double> broken_cube(const Tensor<double>& x) {
-    return Tensor<double>::from_op(x.value() * x.value() * x.value(), "broken_cube", {x}, [](Node<double>& self) {
-        xt::xarray<double> g = 3.0 * self.inputs[0]->value * self.inputs[0]->value * self.grad;
+    return Tensor<double>::from_op(x.value() * x.value() * x.value(), "broken_cube", {x}, [](Node<double>& self, BackwardContext<double>& ctx) {
+        xt::xarray<double> g = 3.0 * self.inputs[0]->value * self.inputs[0]->value * ctx.grad();
         g(1, 2) *= 1.01;
         accumulate_grad(*self.inputs[0], g);
     });

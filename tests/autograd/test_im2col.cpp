@@ -4,10 +4,11 @@
 #include <random>
 #include <vector>
 
-#include "autograd/im2col.hpp"
+#include <aegrad/autograd/detail/im2col.hpp>
 #include "helpers.hpp"
 
 using namespace aegrad;
+using namespace aegrad::detail;  // the kernels under test
 using aegrad::testing::ThreadsFor;
 
 namespace {
@@ -96,7 +97,7 @@ TEST_CASE("Layout conversions round-trip, add the bias, gate and sum per channel
     to_batch_major(cm.data(), N, C, P, bias.data(), back.data());
     for (std::size_t i = 0; i < x.size(); ++i)
         CHECK(back[i] == doctest::Approx(x[i] + bias[i / P % C]));
-    to_batch_major(cm.data(), N, C, P, static_cast<const double*>(nullptr), back.data(), true);
+    to_batch_major(cm.data(), N, C, P, static_cast<const double*>(nullptr), back.data(), Epilogue::relu);
     for (std::size_t i = 0; i < x.size(); ++i)
         CHECK(back[i] == std::max(x[i], 0.0));
     to_channel_major(x.data(), N, C, P, cm.data(), x.data());  // gated by itself: the positive part

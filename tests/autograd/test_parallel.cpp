@@ -10,12 +10,14 @@
 #include <xtensor-blas/xlinalg.hpp>
 #include <xtensor/xview.hpp>
 
-#include "autograd/gemm.hpp"
-#include "autograd/scratch.hpp"
+#include <aegrad/autograd/detail/gemm.hpp>
+#include <aegrad/autograd/detail/parallel.hpp>
+#include <aegrad/autograd/detail/scratch.hpp>
 
 #include "helpers.hpp"
 
 using namespace aegrad;
+using namespace aegrad::detail;  // the kernels under test
 using aegrad::testing::random_tensor;
 using aegrad::testing::ThreadsFor;
 

@@ -6,8 +6,8 @@
 #include <fmt/format.h>
 #include <png.h>
 
-#include "data/png.hpp"
-#include "data/svg_plot.hpp"
+#include <aegrad/data/png.hpp>
+#include <aegrad/data/svg_plot.hpp>
 #include "helpers.hpp"
 
 using namespace aegrad::data;

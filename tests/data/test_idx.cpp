@@ -6,8 +6,8 @@
 #include <fmt/format.h>
 #include <zlib.h>
 
-#include "data/idx.hpp"
-#include "data/mnist.hpp"
+#include <aegrad/data/idx.hpp>
+#include <aegrad/data/mnist.hpp>
 #include "helpers.hpp"
 
 using namespace aegrad::data;

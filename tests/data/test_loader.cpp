@@ -5,7 +5,7 @@
 
 #include <xtensor/xview.hpp>
 
-#include "data/loader.hpp"
+#include <aegrad/data/loader.hpp>
 #include "helpers.hpp"
 
 using namespace aegrad::data;

@@ -4,13 +4,13 @@
 
 #include <xtensor/xview.hpp>
 
-#include "autograd/parallel.hpp"
-#include "data/loader.hpp"
-#include "data/mnist.hpp"
+#include <aegrad/autograd/detail/parallel.hpp>
+#include <aegrad/data/loader.hpp>
+#include <aegrad/data/mnist.hpp>
 #include "helpers.hpp"
-#include "models/stacked_autoencoder.hpp"
-#include "nn/optimizer.hpp"
-#include "nn/trainer.hpp"
+#include <aegrad/models/stacked_autoencoder.hpp>
+#include <aegrad/nn/optimizer.hpp>
+#include <aegrad/nn/trainer.hpp>
 
 using namespace aegrad;
 using namespace aegrad::data;

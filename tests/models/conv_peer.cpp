@@ -4,9 +4,9 @@
 //   conv_peer OUT.safetensors
 #include <cstdio>
 
-#include "autograd/aegrad.hpp"
-#include "models/conv_autoencoder.hpp"
-#include "nn/safetensors.hpp"
+#include <aegrad/autograd/autograd.hpp>
+#include <aegrad/models/conv_autoencoder.hpp>
+#include <aegrad/nn/safetensors.hpp>
 
 using namespace aegrad;
 using Arrays = nn::NamedArrays<float>;

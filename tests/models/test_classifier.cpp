@@ -1,13 +1,13 @@
 // The classifier over a pretrained encoder, its training schedule, and the classification metrics.
 #include <filesystem>
 
-#include "data/mnist.hpp"
+#include <aegrad/data/mnist.hpp>
 #include "helpers.hpp"
-#include "models/classifier.hpp"
-#include "models/scarce_labels.hpp"
-#include "nn/metrics.hpp"
-#include "nn/nn.hpp"
-#include "nn/trainer.hpp"
+#include <aegrad/models/classifier.hpp>
+#include <aegrad/models/scarce_labels.hpp>
+#include <aegrad/nn/metrics.hpp>
+#include <aegrad/nn/nn.hpp>
+#include <aegrad/nn/trainer.hpp>
 
 using namespace aegrad;
 using namespace aegrad::models;

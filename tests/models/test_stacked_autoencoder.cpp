@@ -1,7 +1,7 @@
 // StackedAutoencoder: structure, parameter sharing with its encoder/decoder, and its gradient check.
 #include "helpers.hpp"
-#include "models/stacked_autoencoder.hpp"
-#include "nn/summary.hpp"
+#include <aegrad/models/stacked_autoencoder.hpp>
+#include <aegrad/nn/summary.hpp>
 
 using namespace aegrad;
 using namespace aegrad::models;

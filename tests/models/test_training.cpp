@@ -7,11 +7,11 @@
 #include <fmt/format.h>
 #include <xtensor/xview.hpp>
 
-#include "data/mnist.hpp"
+#include <aegrad/data/mnist.hpp>
 #include "helpers.hpp"
-#include "models/layerwise_pretrainer.hpp"
-#include "nn/nn.hpp"
-#include "nn/trainer.hpp"
+#include <aegrad/models/layerwise_pretrainer.hpp>
+#include <aegrad/nn/nn.hpp>
+#include <aegrad/nn/trainer.hpp>
 
 using namespace aegrad;
 using namespace aegrad::models;

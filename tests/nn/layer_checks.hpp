@@ -1,7 +1,7 @@
 #pragma once
 // Shared by the layer suites: a gradient check of a module with respect to its input and every parameter.
 #include "helpers.hpp"
-#include "nn/module.hpp"
+#include <aegrad/nn/module.hpp>
 
 namespace aegrad::testing {
 

@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 #include <xtensor/xbuilder.hpp>
 
-#include "nn/nn.hpp"
+#include <aegrad/nn/nn.hpp>
 
 using namespace aegrad;
 using namespace aegrad::nn;

@@ -2,8 +2,8 @@
 // with respect to input and parameters, the sizes "same" and "valid" give, and clear errors.
 #include "helpers.hpp"
 #include "layer_checks.hpp"
-#include "models/conv_autoencoder.hpp"
-#include "nn/nn.hpp"
+#include <aegrad/models/conv_autoencoder.hpp>
+#include <aegrad/nn/nn.hpp>
 
 using namespace aegrad;
 using namespace aegrad::nn;

@@ -3,7 +3,7 @@
 // and their behaviour in training and evaluation mode.
 #include "helpers.hpp"
 #include "layer_checks.hpp"
-#include "nn/nn.hpp"
+#include <aegrad/nn/nn.hpp>
 
 using namespace aegrad;
 using namespace aegrad::nn;

@@ -1,6 +1,6 @@
 // Module bookkeeping: names, deduplication by identity, modes and freezing.
 #include "helpers.hpp"
-#include "nn/nn.hpp"
+#include <aegrad/nn/nn.hpp>
 
 using namespace aegrad;
 using namespace aegrad::nn;

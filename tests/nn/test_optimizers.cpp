@@ -2,7 +2,7 @@
 // schedules of nn/lr_schedule.hpp, and the rule that a
 // shared parameter is stepped once.
 #include "helpers.hpp"
-#include "nn/nn.hpp"
+#include <aegrad/nn/nn.hpp>
 
 using namespace aegrad;
 using namespace aegrad::nn;

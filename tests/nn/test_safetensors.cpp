@@ -7,7 +7,7 @@
 #include <fmt/format.h>
 
 #include "helpers.hpp"
-#include "nn/nn.hpp"
+#include <aegrad/nn/nn.hpp>
 
 using namespace aegrad;
 using namespace aegrad::nn;

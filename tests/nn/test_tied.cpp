@@ -1,7 +1,7 @@
 // Tied weights: the tied model equals an untied one whose decoder holds the encoder's transpose, its
 // gradient is the sum of the untied model's two gradients, and every listing counts it once.
 #include "helpers.hpp"
-#include "nn/nn.hpp"
+#include <aegrad/nn/nn.hpp>
 
 using namespace aegrad;
 using namespace aegrad::nn;
@@ -65,7 +65,7 @@ TEST_CASE("A tied model equals the untied model holding the transpose, and its g
     auto u3 = untied.add(dense<double>(2, 4, Activation::tanh, gen));
     auto u4 = untied.add(dense<double>(4, 8, Activation::none, gen));
     auto copy = [](const Tensor<double>& from, const Tensor<double>& to, bool transposed) {
-        to.node_ptr()->value = transposed ? xt::xarray<double>(xt::transpose(from.value())) : from.value();
+        to.node_ptr()->value = transposed ? Array<double>(xt::transpose(from.value())) : from.value();
     };
     copy(e1->weight(), u1->weight(), false);
     copy(e1->bias(), u1->bias(), false);

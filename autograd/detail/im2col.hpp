@@ -4,7 +4,9 @@
 // Also the two batch layouts the gemms need: [N, C, P] (NCHW) and [C, N*P] (channel-major).
 #include <cstddef>
 
-namespace aegrad {
+#include <aegrad/autograd/epilogue.hpp>
+
+namespace aegrad::detail {
 
 /// A convolution's geometry seen from the image side: `channels` x `height` x `width` images, a
 /// kernel_h x kernel_w kernel moved with stride, zero padding and dilation, visiting out_h x out_w positions.
@@ -39,10 +41,10 @@ template <class T> void col2im(T* col, std::size_t batch, const ConvGeometry& g,
 template <class T>
 void to_channel_major(const T* in, std::size_t batch, std::size_t channels, std::size_t positions, T* out,
                       const T* gate = nullptr);
-/// [C, N * P] -> [N, C, P]; `bias` (length C, or null) is added on the way, then max(0, .) when `relu`.
+/// [C, N * P] -> [N, C, P]; `bias` (length C, or null) is added on the way, then the epilogue applied.
 template <class T>
 void to_batch_major(const T* in, std::size_t batch, std::size_t channels, std::size_t positions, const T* bias, T* out,
-                    bool relu = false);
+                    Epilogue epilogue = Epilogue::none);
 
 /// x[0] + ... + x[n-1], in eight running sums so the loop vectorises (one sum fixes the order of every
 /// addition); the same inputs always give the same result.
@@ -53,4 +55,4 @@ template <class T>
 void sum_per_channel(const T* in, std::size_t batch, std::size_t channels, std::size_t positions, bool accumulate,
                      T* out);
 
-} // namespace aegrad
+} // namespace aegrad::detail

@@ -1,15 +1,15 @@
 // OpenBLAS's cblas.h is included here only: its declarations clash with xtensor-blas's.
-#include "autograd/gemm.hpp"
+#include <aegrad/autograd/detail/gemm.hpp>
 
 #include <cblas.h>
 
 #include <algorithm>
 #include <vector>
 
-#include "autograd/parallel.hpp"
-#include "autograd/scratch.hpp"
+#include <aegrad/autograd/detail/parallel.hpp>
+#include <aegrad/autograd/detail/scratch.hpp>
 
-namespace aegrad {
+namespace aegrad::detail {
 
 namespace {
 CBLAS_TRANSPOSE flag(bool transpose) { return transpose ? CblasTrans : CblasNoTrans; }
@@ -79,6 +79,21 @@ bool gemm_is_split(std::size_t m, std::size_t n, std::size_t k) {
     return parallel_parts(std::max(m, n), kMinBlock) > 1 || (2 * std::max(m, n) < k && parallel_parts(k, kMinBlock) > 1);
 }
 
+void gemm_pair(std::size_t m, std::size_t n, std::size_t k, const std::function<void()>& left,
+               const std::function<void()>& right) {
+    // Below this many multiply-adds each, the handover costs what the second thread saves.
+    constexpr std::size_t kPairMinWork = std::size_t(1) << 18;
+    if (num_threads() > 1 && m * n * k >= kPairMinWork && !gemm_is_split(m, k, n) && !gemm_is_split(k, n, m)) {
+        parallel_for(2, [&](std::size_t p0, std::size_t p1) {
+            for (std::size_t p = p0; p < p1; ++p)
+                p == 0 ? left() : right();
+        });
+        return;
+    }
+    left();
+    right();
+}
+
 template <class T>
 void gemm(bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, T alpha, const T* a, std::size_t lda,
           const T* b, std::size_t ldb, T beta, T* c, std::size_t ldc) {
@@ -117,4 +132,4 @@ template void gemm<float>(bool, bool, std::size_t, std::size_t, std::size_t, flo
 template void gemm<double>(bool, bool, std::size_t, std::size_t, std::size_t, double, const double*, std::size_t,
                            const double*, std::size_t, double, double*, std::size_t);
 
-} // namespace aegrad
+} // namespace aegrad::detail

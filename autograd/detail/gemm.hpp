@@ -2,8 +2,9 @@
 // Row-major gemm on raw buffers. Every matrix product in aegrad is a BLAS gemm through this wrapper:
 // matmul's, and the convolutions', whose operands are views into larger arrays (a chunk of columns).
 #include <cstddef>
+#include <functional>
 
-namespace aegrad {
+namespace aegrad::detail {
 
 /// C [m, n] = alpha op(A) op(B) + beta C, where op(A) is [m, k] and op(B) is [k, n]; row-major, with
 /// leading dimensions lda, ldb, ldc. With beta = 0, C's old contents are ignored (may be uninitialised).
@@ -19,4 +20,11 @@ void gemm(bool transpose_a, bool transpose_b, std::size_t m, std::size_t n, std:
 /// region, and for a product too small to pay for waking a second thread.
 bool gemm_is_split(std::size_t m, std::size_t n, std::size_t k);
 
-} // namespace aegrad
+/// Runs the two gradient products of an [m, k] x [k, n] product: `left` (an [m, k] result) and `right`
+/// ([k, n]), which must write different buffers. When neither is split by gemm but each is big enough to
+/// pay for the handover, they run at once, one per thread, so no thread idles; otherwise one after the
+/// other. Each is one BLAS call either way, so the results are the same.
+void gemm_pair(std::size_t m, std::size_t n, std::size_t k, const std::function<void()>& left,
+               const std::function<void()>& right);
+
+} // namespace aegrad::detail

@@ -4,7 +4,7 @@
 #include <cstddef>
 #include <vector>
 
-namespace aegrad {
+namespace aegrad::detail {
 
 /// Who owns which slot: 0 to 4 the convolutions (autograd/conv.cpp), 5 gemm's split along k
 /// (autograd/gemm.cpp). A slot is never used by two calls that can be live at once on one thread.
@@ -20,4 +20,4 @@ template <class T> std::vector<T>& thread_scratch(int slot, std::size_t size) {
     return buffers[slot];
 }
 
-} // namespace aegrad
+} // namespace aegrad::detail

@@ -1,14 +1,14 @@
-#include "autograd/im2col.hpp"
+#include <aegrad/autograd/detail/im2col.hpp>
 
 #include <algorithm>
 #include <cstring>
 #include <numeric>
 #include <vector>
 
-#include "autograd/bias.hpp"
-#include "autograd/parallel.hpp"
+#include <aegrad/autograd/detail/bias_epilogue.hpp>
+#include <aegrad/autograd/detail/parallel.hpp>
 
-namespace aegrad {
+namespace aegrad::detail {
 
 namespace {
 
@@ -241,7 +241,8 @@ void to_channel_major(const T* in, std::size_t batch, std::size_t channels, std:
 
 template <class T>
 void to_batch_major(const T* in, std::size_t batch, std::size_t channels, std::size_t positions, const T* bias, T* out,
-                    bool relu) {
+                    Epilogue epilogue) {
+    const bool relu = epilogue == Epilogue::relu;
     parallel_for(batch * channels, [&](std::size_t t0, std::size_t t1) {
         for (std::size_t t = t0; t < t1; ++t) {
             const std::size_t n = t / channels, c = t % channels;
@@ -286,11 +287,11 @@ void sum_per_channel(const T* in, std::size_t batch, std::size_t channels, std::
     template void im2col<T>(const T*, std::size_t, const ConvGeometry&, T*);                                   \
     template void col2im<T>(T*, std::size_t, const ConvGeometry&, T*);                                   \
     template void to_channel_major<T>(const T*, std::size_t, std::size_t, std::size_t, T*, const T*);                    \
-    template void to_batch_major<T>(const T*, std::size_t, std::size_t, std::size_t, const T*, T*, bool);            \
+    template void to_batch_major<T>(const T*, std::size_t, std::size_t, std::size_t, const T*, T*, Epilogue);            \
     template T lane_sum<T>(const T*, std::size_t);                                                             \
     template void sum_per_channel<T>(const T*, std::size_t, std::size_t, std::size_t, bool, T*);
 AEGRAD_INSTANTIATE(float)
 AEGRAD_INSTANTIATE(double)
 #undef AEGRAD_INSTANTIATE
 
-} // namespace aegrad
+} // namespace aegrad::detail

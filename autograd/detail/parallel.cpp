@@ -1,4 +1,4 @@
-#include "autograd/parallel.hpp"
+#include <aegrad/autograd/detail/parallel.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -9,10 +9,11 @@
 #include <thread>
 #include <vector>
 
-#include "autograd/blas_runtime.hpp"
+#include <aegrad/autograd/blas_runtime.hpp>
 
 namespace aegrad {
 
+namespace detail {
 namespace {
 
 // Spin iterations (a pause instruction each, about 50 us in all) before a thread blocks: a training step
@@ -150,8 +151,6 @@ thread_local bool inside_parallel_region = false;
 
 } // namespace
 
-void set_num_threads(int n) { threads().set(n); }
-int num_threads() { return threads().count; }
 
 std::size_t parallel_parts(std::size_t n, std::size_t grain) {
     if (inside_parallel_region)
@@ -181,5 +180,10 @@ void parallel_for(std::size_t n, const std::function<void(std::size_t, std::size
         inside_parallel_region = false;
     });
 }
+
+} // namespace detail
+
+void set_num_threads(int n) { detail::threads().set(n); }
+int num_threads() { return detail::threads().count; }
 
 } // namespace aegrad

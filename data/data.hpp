@@ -1,0 +1,8 @@
+#pragma once
+// Everything in data/: dataset files in, batches out, and figures.
+#include <aegrad/data/idx.hpp>
+#include <aegrad/data/loader.hpp>
+#include <aegrad/data/mnist.hpp>
+#include <aegrad/data/png.hpp>
+#include <aegrad/data/rows.hpp>
+#include <aegrad/data/svg_plot.hpp>

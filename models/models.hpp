@@ -1,0 +1,8 @@
+#pragma once
+// Everything in models/: the autoencoders, the layer-wise scheduler, classifiers and the scarce-labels study.
+#include <aegrad/models/classifier.hpp>
+#include <aegrad/models/conv_autoencoder.hpp>
+#include <aegrad/models/layerwise_pretrainer.hpp>
+#include <aegrad/models/report.hpp>
+#include <aegrad/models/scarce_labels.hpp>
+#include <aegrad/models/stacked_autoencoder.hpp>
