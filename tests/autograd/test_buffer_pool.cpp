@@ -1,4 +1,4 @@
-// autograd/buffer_pool: every xtensor array's memory comes from the pool, freed buffers are handed back by
+// autograd/buffer_pool: every aegrad::Array's memory comes from the pool, freed buffers are handed back by
 // size, and a training loop with fixed shapes takes no tensor buffer from the system after its first epoch.
 #include <cstdint>
 #include <cstdio>
