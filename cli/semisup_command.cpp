@@ -53,11 +53,11 @@ void run_semisup(const SemisupArgs& a) {
                train.rows * train.cols, fmt::join(spec.layers, "-"), a.schedule, a.epochs, train.size());
     std::fflush(stdout);
     if (a.schedule == "layerwise") {
-        const int per_layer = std::max<int>(1, a.epochs / (10 * static_cast<int>(spec.layers.size())));
+        const auto budget = models::split_epoch_budget(a.epochs, spec.layers.size());
         models::LayerwisePretrainer(*autoencoder,
                                     models::PretrainOptions()
-                                        .pretrain_epochs({per_layer})
-                                        .finetune_epochs(std::max(1, a.epochs - per_layer * static_cast<int>(spec.layers.size())))
+                                        .pretrain_epochs(budget.pretrain)
+                                        .finetune_epochs(budget.finetune)
                                         .finetune_lr_scale(2.0)
                                         .seed(a.seed)
                                         .progress(!a.quiet))

@@ -22,6 +22,7 @@
 namespace aegrad::cli {
 
 namespace {
+namespace fs = std::filesystem;
 struct TrainArgs {
     ModelSpec spec;
     std::string layers, schedule = "joint", optimizer = "adam", out = "aegrad-out";
@@ -50,98 +51,76 @@ models::OptimizerFactory optimizer_factory(const std::string& name, double lr, d
     };
 }
 
-void run_train(TrainArgs a) {
+// Checks every flag before the data is read, so a typo costs no time; returns the epoch split of a
+// layer-wise schedule.
+models::EpochBudget check_flags(TrainArgs& a) {
     if (!a.layers.empty())
         a.spec.layers = parse_positive_list(a.layers);
     a.spec.tied = !a.untied;
-    // Every flag is checked before the data is read: a typo costs no time.
     if (a.spec.model != "dense" && a.schedule != "joint")
         throw std::invalid_argument(fmt::format("--schedule {}: layer-wise pretraining is for --model dense", a.schedule));
     if (a.spec.model != "dense" && a.untied)
         throw std::invalid_argument("--untied: only the dense model has tied weights");
-    const std::size_t depth = a.spec.layers_or_default().size();
-    std::vector<int> per_layer;
-    for (auto e : parse_positive_list(
-             a.pretrain_epochs.empty() ? std::to_string(std::max<std::size_t>(1, a.epochs / (10 * depth))) : a.pretrain_epochs,
-             "--pretrain-epochs"))
-        per_layer.push_back(static_cast<int>(e));
-    if (per_layer.size() == 1)
-        per_layer.assign(depth, per_layer[0]);
-    if (per_layer.size() != depth)
-        throw std::invalid_argument(fmt::format("--pretrain-epochs: {} numbers for {} layers", per_layer.size(), depth));
-    int pretraining = 0;
-    for (int e : per_layer)
-        pretraining += e;
-    if (a.threads > 0)
-        set_num_threads(a.threads);
-    namespace fs = std::filesystem;
-    const auto train = data::load_mnist(a.data_dir, data::Split::train, a.train_samples);
-    const auto test = data::load_mnist(a.data_dir, data::Split::test, a.test_samples);
-    fs::create_directories(a.out);
-    std::shared_ptr<models::StackedAutoencoder> dense;  // the layer-wise scheduler needs the dense type
-    std::shared_ptr<nn::Module> model;
-    if (a.spec.model == "dense")
-        model = dense = a.spec.build_dense(train.rows * train.cols, a.seed);
-    else
-        model = a.spec.build(train.rows, train.cols, a.seed);
-    const std::size_t params = nn::count_parameters(*model);
-    fmt::print("aegrad train: {}, {} params; {} schedule, {} epochs, batch {}, {} lr {}\n",
-               a.spec.describe(train.rows, train.cols), params, a.schedule, a.epochs, a.batch, a.optimizer, a.lr);
-    fmt::print("  data: {} ({} training, {} test images); {}, {} thread(s)\n", a.data_dir, train.size(),
-               test.size(), blas_core_name(), num_threads());
-    std::fflush(stdout);
-
-    const auto make_optimizer = optimizer_factory(a.optimizer, a.lr, a.momentum);
-    const auto validate = [&test](nn::Module& m) { return nn::evaluate(m, test.pixels, nn::reconstruction_mse()); };
-    nn::History history;
-    const auto start = std::chrono::steady_clock::now();
-    if (a.schedule == "joint") {
-        auto optimizer = make_optimizer(model->parameters());
-        nn::CsvLogger csv((fs::path(a.out) / "history.csv").string());
-        history = nn::fit(*model, *optimizer, train.pixels, nn::reconstruction_mse(),
-                          nn::FitOptions()
-                              .epochs(a.epochs)
-                              .batch_size(a.batch)
-                              .seed(a.seed)
-                              .progress(!a.quiet)
-                              .validation(validate),
-                          {&csv});
-    } else {
-        // Epochs split between phases: by default a tenth of the budget pretrains (shared by the layers) and
-        // fine-tuning gets the rest at twice the learning rate. Measured on the seed model (docs/): longer
-        // pretraining or a lower fine-tuning rate ends worse than joint training; this split matches it.
-        const int finetune = std::max(1, a.epochs - pretraining);
-        models::LayerwisePretrainer pretrainer(*dense, models::PretrainOptions()
-                                                           .pretrain_epochs(per_layer)
-                                                           .finetune_lr_scale(a.finetune_lr_scale)
-                                                           .finetune_epochs(finetune)
-                                                           .batch_size(a.batch)
-                                                           .seed(a.seed)
-                                                           .progress(!a.quiet)
-                                                           .optimizer(make_optimizer)
-                                                           .checkpoint_dir((fs::path(a.out) / "checkpoints").string())
-                                                           .resume(a.resume));
-        for (const auto& phase : pretrainer.run(train.pixels, test.pixels)) {
-            fmt::print("  {}: {}\n", phase.name,
-                       fmt::format("{} epochs, {:.1f} s, last loss {:.5f}{}", phase.history.epochs.size(),
-                                   phase.resumed ? phase.history.total_seconds() : phase.seconds,
-                                   phase.history.epochs.empty() ? NAN : phase.history.epochs.back().loss,
-                                   phase.resumed ? " (resumed from its checkpoint)" : ""));
-            history.append(phase.history);
-        }
+    std::vector<int> pretrain;
+    if (!a.pretrain_epochs.empty())
+        for (auto e : parse_positive_list(a.pretrain_epochs, "--pretrain-epochs"))
+            pretrain.push_back(static_cast<int>(e));
+    try {
+        return models::split_epoch_budget(a.epochs, a.spec.layers_or_default().size(), pretrain);
+    } catch (const std::invalid_argument& e) {
+        throw std::invalid_argument(fmt::format("--pretrain-epochs: {}", e.what()));
     }
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const double test_mse = models::reconstruction_mse_of(*model, test.pixels);
+}
+
+nn::History train_layerwise(const TrainArgs& a, const models::EpochBudget& budget, models::StackedAutoencoder& model,
+                            const data::LabelledImages& train, const data::LabelledImages& test) {
+    models::LayerwisePretrainer pretrainer(model, models::PretrainOptions()
+                                                      .pretrain_epochs(budget.pretrain)
+                                                      .finetune_lr_scale(a.finetune_lr_scale)
+                                                      .finetune_epochs(budget.finetune)
+                                                      .batch_size(a.batch)
+                                                      .seed(a.seed)
+                                                      .progress(!a.quiet)
+                                                      .optimizer(optimizer_factory(a.optimizer, a.lr, a.momentum))
+                                                      .checkpoint_dir((fs::path(a.out) / "checkpoints").string())
+                                                      .resume(a.resume));
+    nn::History history;
+    for (const auto& phase : pretrainer.run(train.pixels, test.pixels)) {
+        fmt::print("  {}: {} epochs, {:.1f} s, last loss {:.5f}{}\n", phase.name, phase.history.epochs.size(),
+                   phase.resumed ? phase.history.total_seconds() : phase.seconds,
+                   phase.history.epochs.empty() ? NAN : phase.history.epochs.back().loss,
+                   phase.resumed ? " (resumed from its checkpoint)" : "");
+        history.append(phase.history);
+    }
+    return history;
+}
+
+nn::History train_joint(const TrainArgs& a, nn::Module& model, const data::LabelledImages& train, const data::LabelledImages& test) {
+    auto optimizer = optimizer_factory(a.optimizer, a.lr, a.momentum)(model.parameters());
+    nn::CsvLogger csv((fs::path(a.out) / "history.csv").string());
+    return nn::fit(model, *optimizer, train.pixels, nn::reconstruction_mse(),
+                   nn::FitOptions()
+                       .epochs(a.epochs)
+                       .batch_size(a.batch)
+                       .seed(a.seed)
+                       .progress(!a.quiet)
+                       .validation([&test](nn::Module& m) { return nn::evaluate(m, test.pixels, nn::reconstruction_mse()); }),
+                   {&csv});
+}
+
+// The model, history, metrics and figures of a finished run, each written atomically.
+void write_results(const TrainArgs& a, nn::Module& model, const nn::History& history, const data::LabelledImages& train,
+                   const data::LabelledImages& test, double seconds) {
+    const double test_mse = models::reconstruction_mse_of(model, test.pixels);
     const std::size_t images_seen = history.epochs.size() * train.size();
     const double samples_per_s = history.total_seconds() > 0 ? images_seen / history.total_seconds() : 0;
-
     const auto file = [&](const char* name) { return (fs::path(a.out) / name).string(); };
-    nn::save_parameters(*model, file("model.safetensors"), a.spec.to_metadata());
+    nn::save_parameters(model, file("model.safetensors"), a.spec.to_metadata());
     history.write_csv(file("history.csv"));
-    models::write_reconstructions(file("reconstructions.png"), *model, test.pixels, test.rows, test.cols);
+    models::write_reconstructions(file("reconstructions.png"), model, test.pixels, test.rows, test.cols);
     models::write_loss_plot(file("loss.svg"), history);
     nlohmann::ordered_json metrics = {
-        {"test_mse", test_mse},         {"params", params},
+        {"test_mse", test_mse},         {"params", nn::count_parameters(model)},
         {"epochs", history.epochs.size()}, {"seconds", seconds},
         {"samples_per_s", samples_per_s}, {"schedule", a.schedule},
         {"model", a.spec.model},        {"layers", a.spec.layers_or_default()},
@@ -158,6 +137,33 @@ void run_train(TrainArgs a) {
     fmt::print("test MSE {:.5f} after {} epochs in {:.1f} s ({:.0f} training images/s)\n", test_mse,
                history.epochs.size(), seconds, samples_per_s);
     fmt::print("results in {}/: model.safetensors, history.csv, metrics.json, reconstructions.png, loss.svg\n", a.out);
+}
+
+void run_train(TrainArgs a) {
+    const models::EpochBudget budget = check_flags(a);
+    if (a.threads > 0)
+        set_num_threads(a.threads);
+    const auto train = data::load_mnist(a.data_dir, data::Split::train, a.train_samples);
+    const auto test = data::load_mnist(a.data_dir, data::Split::test, a.test_samples);
+    fs::create_directories(a.out);
+    std::shared_ptr<models::StackedAutoencoder> dense;  // the layer-wise scheduler needs the dense type
+    std::shared_ptr<nn::Module> model;
+    if (a.spec.model == "dense")
+        model = dense = a.spec.build_dense(train.rows * train.cols, a.seed);
+    else
+        model = a.spec.build(train.rows, train.cols, a.seed);
+    fmt::print("aegrad train: {}, {} params; {} schedule, {} epochs, batch {}, {} lr {}\n",
+               a.spec.describe(train.rows, train.cols), nn::count_parameters(*model), a.schedule, a.epochs, a.batch,
+               a.optimizer, a.lr);
+    fmt::print("  data: {} ({} training, {} test images); {}, {} thread(s)\n", a.data_dir, train.size(),
+               test.size(), blas_core_name(), num_threads());
+    std::fflush(stdout);
+
+    const auto start = std::chrono::steady_clock::now();
+    const nn::History history = a.schedule == "joint" ? train_joint(a, *model, train, test)
+                                                      : train_layerwise(a, budget, *dense, train, test);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    write_results(a, *model, history, train, test, seconds);
 }
 } // namespace
 

@@ -43,15 +43,7 @@ LayerwisePretrainer::LayerwisePretrainer(StackedAutoencoder& model, PretrainOpti
         options_.optimizer([](std::vector<Tensor<float>> p) -> std::unique_ptr<Optimizer> {
             return std::make_unique<Adam>(std::move(p), AdamOptions().lr(1e-3));
         });
-    auto epochs = options_.pretrain_epochs();
-    if (epochs.empty())
-        epochs = {5};
-    if (epochs.size() == 1)
-        epochs.assign(model.depth(), epochs[0]);
-    if (epochs.size() != model.depth())
-        throw std::invalid_argument(fmt::format("LayerwisePretrainer: {} pretraining epoch counts for a {}-layer model",
-                                                epochs.size(), model.depth()));
-    options_.pretrain_epochs(epochs);
+    options_.pretrain_epochs(per_layer_epochs(options_.pretrain_epochs(), model.depth(), 5));
 }
 
 std::string LayerwisePretrainer::checkpoint_path(std::size_t index) const {

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include <aegrad/models/epoch_budget.hpp>
 #include <aegrad/models/stacked_autoencoder.hpp>
 #include <aegrad/nn/optimizer.hpp>
 #include <aegrad/nn/trainer.hpp>
@@ -19,7 +20,7 @@ namespace aegrad::models {
 using OptimizerFactory = std::function<std::unique_ptr<nn::Optimizer>(std::vector<Tensor<float>> parameters)>;
 
 struct PretrainOptions {
-    AEGRAD_OPTION(std::vector<int>, pretrain_epochs, {})  // one entry per layer (a single entry applies to all)
+    AEGRAD_OPTION(std::vector<int>, pretrain_epochs, {})  // one entry per layer, or one for all (default 5)
     AEGRAD_OPTION(int, finetune_epochs, 10)
     AEGRAD_OPTION(std::size_t, batch_size, 256)
     AEGRAD_OPTION(std::uint64_t, seed, 0)

@@ -2,6 +2,7 @@
 // Everything in models/: the autoencoders, the layer-wise scheduler, classifiers and the scarce-labels study.
 #include <aegrad/models/classifier.hpp>
 #include <aegrad/models/conv_autoencoder.hpp>
+#include <aegrad/models/epoch_budget.hpp>
 #include <aegrad/models/layerwise_pretrainer.hpp>
 #include <aegrad/models/report.hpp>
 #include <aegrad/models/scarce_labels.hpp>
