@@ -55,9 +55,8 @@ Pool& pool() {
 }
 
 // Buffers of this size and more are asked to live on 2 MiB pages (Linux transparent huge pages, which
-// Debian's kernels give to memory that asks for them). A shuffled batch copies rows scattered over the
-// whole training set, and with 4 KiB pages every row costs a TLB miss and a page walk: gathering a batch
-// of 32 Fashion-MNIST rows took 30 us on huge pages against 37 (256 rows: 235-250 us against 329).
+// Debian's kernels give to memory that asks for them): a shuffled batch copies rows scattered over the
+// whole training set, and with 4 KiB pages every row costs a TLB miss.
 constexpr std::size_t kHugePage = std::size_t(2) << 20;
 constexpr std::size_t kHugePageMinBytes = std::size_t(16) << 20;
 

@@ -39,9 +39,8 @@ bool DataLoader::next(Batch& batch) {
     Array<float> x = Array<float>::from_shape(shape);
     float* rows = x.data();
     batch.indices.assign(order_.begin() + static_cast<long>(cursor_), order_.begin() + static_cast<long>(cursor_ + b));
-    // Each row starts with cache misses, so gathering in parallel pays. Chunks of 8 rows or more let a batch
-    // of 32 use two threads: its 2-thread epoch's gather took 21-28 ms against 32-47 ms on one (10
-    // interleaved epochs each).
+    // Each row starts with cache misses, so gathering in parallel pays; chunks of 8 rows or more let a batch
+    // of 32 use two threads.
     constexpr std::size_t kMinRowsPerThread = 8;
     detail::parallel_for(b, [&](std::size_t i0, std::size_t i1) {
         source_.gather(batch.indices.data() + i0, i1 - i0, rows + i0 * row);

@@ -10,7 +10,7 @@ namespace aegrad::data {
 
 namespace {
 // Rows are scattered through the dataset, so each copy starts with cache misses: asking for the rows a few
-// copies ahead pays (an epoch's gather of 60,000 rows of 784 floats went from 55 to 40 ms standalone).
+// copies ahead hides them.
 constexpr std::size_t kRowsAhead = 2;
 
 void prefetch(const void* row, std::size_t bytes) {

@@ -15,10 +15,9 @@ namespace {
 CBLAS_TRANSPOSE flag(bool transpose) { return transpose ? CblasTrans : CblasNoTrans; }
 blasint dim(std::size_t v) { return static_cast<blasint>(v); }
 
-// With beta = 0, OpenBLAS first clears C in a pass of its own (its gemm_beta kernel), which took 25-35 us
-// on a [784, 100] C against 5 us for std::fill: a 20-30% share of a batch-32 weight gradient's product.
-// So C is cleared here and the product added onto it with beta = 1. The result is the same, since
-// OpenBLAS also adds the product onto zeros; C's old contents (even NaN) are still ignored.
+// With beta = 0, OpenBLAS clears C in a slow pass of its own, so C is cleared here and the product added
+// onto it with beta = 1: the same result (OpenBLAS also adds onto zeros), and C's old contents (even NaN)
+// are still ignored.
 template <class T> T zero_instead_of_blas(T beta, std::size_t m, std::size_t n, T* c, std::size_t ldc) {
     if (beta != T(0))
         return beta;
@@ -40,11 +39,11 @@ void blas_gemm(bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, do
                 dim(ldc));
 }
 
-// Below this many multiply-adds (about 60 us on one core) waking a second thread costs more than it saves.
+// Below this many multiply-adds waking a second thread costs more than it saves.
 constexpr std::size_t kParallelMinWork = std::size_t(1) << 21;
 // Blocks narrower than this waste the gemm kernel's register tiles.
 constexpr std::size_t kMinBlock = 32;
-// split_k's partial products live in the calling thread's scratch (autograd/scratch.hpp lists the slots).
+// split_k's partial products live in the calling thread's scratch (detail/scratch.hpp lists the slots).
 constexpr int kPartialProductsSlot = 5;
 // The product as `parts` slices of k, one per thread: part 0 writes C, the others a scratch buffer each,
 // added into C at the end. Column k0 of op(A) starts at a + k0 (or a + k0*lda when A is read transposed);
@@ -103,11 +102,9 @@ void gemm(bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, T alpha
         blas_gemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         return;
     }
-    // A product with a long inner dimension and a small output (a batch of 32 through a 784-wide layer:
-    // [32, 784] x [784, 100]) is split along k: each thread reads only its slice of A and of B, instead of
-    // all of one of them. B's rows are then the ones this thread's share of the optimizer just updated, so
-    // they are in its cache. 2-thread batch-32 epochs ran 2-5% faster than with the split by columns
-    // (15 of 20 interleaved epoch pairs); batch 256 did not change.
+    // A product with a long inner dimension and a small output (a batch of 32 through a 784-wide layer) is
+    // split along k: each thread reads only its slice of A and of B, and B's rows are then the ones this
+    // thread's share of the optimizer just updated, still in its cache.
     if (2 * std::max(m, n) < k) {
         if (const std::size_t parts = parallel_parts(k, kMinBlock); parts > 1) {
             split_k(parts, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);

@@ -16,8 +16,8 @@ namespace aegrad {
 namespace detail {
 namespace {
 
-// Spin iterations (a pause instruction each, about 50 us in all) before a thread blocks: a training step
-// hands out dozens of small jobs, and waking a blocked thread costs tens of microseconds each time.
+// Spin iterations (a pause instruction each) before a thread blocks: a training step hands out dozens of
+// small jobs, and waking a blocked thread costs more than a short spin.
 constexpr int kSpinIterations = 2000;
 
 inline void cpu_relax() {

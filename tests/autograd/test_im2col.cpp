@@ -1,4 +1,4 @@
-// The data movement under convolutions (autograd/im2col.hpp), checked directly: im2col against its
+// The data movement under convolutions (autograd/detail/im2col.hpp), checked directly: im2col against its
 // definition, col2im as its adjoint (<im2col(x), c> = <x, col2im(c)>), both on the whole-plane shifted path
 // (stride 1, 'same') and the general one, on 1 and 2 threads; and the layout conversions.
 #include <random>

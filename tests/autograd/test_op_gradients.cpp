@@ -99,7 +99,7 @@ TEST_CASE("gradcheck: linear") {
 }
 
 TEST_CASE("gradcheck: transpose") {
-    // Read by an op other than matmul, so its value is materialised and its own backward runs.
+    // Read by an op other than matmul, so its value is computed and its own backward runs.
     CHECK_GRADCHECK([](const In& v) { return transpose(v[0]) * v[1]; }, {random_tensor({3, 4}, 1), random_tensor({4, 3}, 2)});
 }
 
