@@ -66,6 +66,6 @@ int main(int argc, char** argv) {
     fmt::print("  {:<40} {:8.3f} ms  ({:+.1f}%)\n", "attribution on (every step)", on, 100 * (on / off - 1));
     fmt::print("  {:<40} {:8.1f} KiB (shared weights' reads), {:.1f} KiB (all reads)\n",
                "memory held by the recorded reads", recorded_bytes / 1024.0, all_reads / 1024.0);
-    fmt::print("  off, the engine checks one thread-local pointer per backward pass\n");
+    fmt::print("  off, the engine checks once per backward pass whether an edge hook is alive\n");
     return 0;
 }

@@ -6,12 +6,7 @@
 #include <fmt/format.h>
 #include <xtensor/xview.hpp>
 
-#include <aegrad/autograd/autograd.hpp>
-#include <aegrad/data/mnist.hpp>
-#include <aegrad/models/conv_autoencoder.hpp>
-#include <aegrad/models/report.hpp>
-#include <aegrad/nn/nn.hpp>
-#include <aegrad/nn/trainer.hpp>
+#include <aegrad/aegrad.hpp>
 
 using namespace aegrad;
 

@@ -5,11 +5,7 @@
 
 #include <fmt/format.h>
 
-#include <aegrad/autograd/autograd.hpp>
-#include <aegrad/data/mnist.hpp>
-#include <aegrad/models/stacked_autoencoder.hpp>
-#include <aegrad/nn/nn.hpp>
-#include <aegrad/nn/trainer.hpp>
+#include <aegrad/aegrad.hpp>
 
 using namespace aegrad;
 

@@ -6,14 +6,7 @@
 #include <fmt/format.h>
 #include <xtensor/xview.hpp>
 
-#include <aegrad/autograd/blas_runtime.hpp>
-#include <aegrad/autograd/dot_export.hpp>
-#include <aegrad/autograd/read_attribution.hpp>
-#include <aegrad/data/mnist.hpp>
-#include <aegrad/models/stacked_autoencoder.hpp>
-#include <aegrad/nn/gradient_flow.hpp>
-#include <aegrad/nn/nn.hpp>
-#include <aegrad/nn/trainer.hpp>
+#include <aegrad/aegrad.hpp>
 
 using namespace aegrad;
 

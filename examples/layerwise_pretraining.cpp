@@ -4,10 +4,7 @@
 
 #include <fmt/format.h>
 
-#include <aegrad/autograd/blas_runtime.hpp>
-#include <aegrad/data/mnist.hpp>
-#include <aegrad/models/layerwise_pretrainer.hpp>
-#include <aegrad/models/report.hpp>
+#include <aegrad/aegrad.hpp>
 
 using namespace aegrad;
 

@@ -5,12 +5,7 @@
 #include <fmt/format.h>
 #include <xtensor/xview.hpp>
 
-#include <aegrad/autograd/blas_runtime.hpp>
-#include <aegrad/data/mnist.hpp>
-#include <aegrad/models/classifier.hpp>
-#include <aegrad/nn/metrics.hpp>
-#include <aegrad/nn/nn.hpp>
-#include <aegrad/nn/trainer.hpp>
+#include <aegrad/aegrad.hpp>
 
 using namespace aegrad;
 

@@ -3,7 +3,7 @@
 
 #include <xtensor/xio.hpp>
 
-#include <aegrad/autograd/autograd.hpp>
+#include <aegrad/aegrad.hpp>
 
 using namespace aegrad;
 
