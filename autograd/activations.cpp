@@ -35,6 +35,14 @@ AxisLayout axis_layout(const char* op, const Shape& shape, int axis) {
     return l;
 }
 
+// The largest of n entries `stride` apart: subtracted before exp, so exp cannot overflow.
+template <class T> T slice_max(const T* x, std::size_t stride, std::size_t n) {
+    T top = x[0];
+    for (std::size_t j = 1; j < n; ++j)
+        top = std::max(top, x[j * stride]);
+    return top;
+}
+
 // Calls fn(offset, stride) for each 1-D slice along the axis.
 template <class Fn> void for_each_slice(const AxisLayout& l, Fn&& fn) {
     for (std::size_t o = 0; o < l.outer; ++o)
@@ -106,67 +114,50 @@ template <class T> Tensor<T> softplus(const Tensor<T>& x) {
                               });
 }
 
-template <class T> Tensor<T> softmax(const Tensor<T>& x, int axis) {
-    const AxisLayout l = axis_layout("softmax", x.shape(), axis);
+namespace {
+// softmax (p = exp(x - lse)) or log_softmax (x - lse), with lse = log sum exp(x) along the axis. Both
+// backward rules are dx = u - p sum(u) along the axis, with u = p g for softmax and u = g for log_softmax.
+template <class T> Tensor<T> softmax_family(const char* op, const Tensor<T>& x, int axis, bool log) {
+    const AxisLayout l = axis_layout(op, x.shape(), axis);
     Array<T> out = Array<T>::from_shape(x.shape());
     const T* in = x.value().data();
     T* o = out.data();
     for_each_slice(l, [&](std::size_t off, std::size_t stride) {
-        T top = in[off];
-        for (std::size_t j = 1; j < l.n; ++j)
-            top = std::max(top, in[off + j * stride]);
-        T total = 0;
-        for (std::size_t j = 0; j < l.n; ++j)
-            total += o[off + j * stride] = std::exp(in[off + j * stride] - top);
-        for (std::size_t j = 0; j < l.n; ++j)
-            o[off + j * stride] /= total;
-    });
-    return Tensor<T>::from_op(std::move(out), "softmax", {x}, [l](Node<T>& self, BackwardContext<T>& ctx) {
-        // dx = y * (g - sum(g * y)) along the axis
-        Array<T> dx = Array<T>::from_shape(self.shape);
-        const T *y = self.value.data(), *g = ctx.grad().data();
-        T* d = dx.data();
-        for_each_slice(l, [&](std::size_t off, std::size_t stride) {
-            T dot = 0;
-            for (std::size_t j = 0; j < l.n; ++j)
-                dot += g[off + j * stride] * y[off + j * stride];
-            for (std::size_t j = 0; j < l.n; ++j)
-                d[off + j * stride] = y[off + j * stride] * (g[off + j * stride] - dot);
-        });
-        accumulate_grad(*self.inputs[0], dx);
-    });
-}
-
-template <class T> Tensor<T> log_softmax(const Tensor<T>& x, int axis) {
-    const AxisLayout l = axis_layout("log_softmax", x.shape(), axis);
-    Array<T> out = Array<T>::from_shape(x.shape());
-    const T* in = x.value().data();
-    T* o = out.data();
-    for_each_slice(l, [&](std::size_t off, std::size_t stride) {
-        T top = in[off];
-        for (std::size_t j = 1; j < l.n; ++j)
-            top = std::max(top, in[off + j * stride]);
+        const T top = slice_max(in + off, stride, l.n);
         T total = 0;
         for (std::size_t j = 0; j < l.n; ++j)
             total += std::exp(in[off + j * stride] - top);
-        const T log_total = top + std::log(total);
-        for (std::size_t j = 0; j < l.n; ++j)
-            o[off + j * stride] = in[off + j * stride] - log_total;
+        const T lse = top + std::log(total);
+        for (std::size_t j = 0; j < l.n; ++j) {
+            const T shifted = in[off + j * stride] - lse;
+            o[off + j * stride] = log ? shifted : std::exp(shifted);
+        }
     });
-    return Tensor<T>::from_op(std::move(out), "log_softmax", {x}, [l](Node<T>& self, BackwardContext<T>& ctx) {
-        // dx = g - softmax * sum(g) along the axis, with softmax = exp(out)
+    return Tensor<T>::from_op(std::move(out), op, {x}, [l, log](Node<T>& self, BackwardContext<T>& ctx) {
         Array<T> dx = Array<T>::from_shape(self.shape);
         const T *y = self.value.data(), *g = ctx.grad().data();
         T* d = dx.data();
         for_each_slice(l, [&](std::size_t off, std::size_t stride) {
-            T total = 0;
-            for (std::size_t j = 0; j < l.n; ++j)
-                total += g[off + j * stride];
-            for (std::size_t j = 0; j < l.n; ++j)
-                d[off + j * stride] = g[off + j * stride] - std::exp(y[off + j * stride]) * total;
+            T sum_u = 0;
+            for (std::size_t j = 0; j < l.n; ++j) {
+                const std::size_t i = off + j * stride;
+                sum_u += log ? g[i] : y[i] * g[i];
+            }
+            for (std::size_t j = 0; j < l.n; ++j) {
+                const std::size_t i = off + j * stride;
+                const T p = log ? std::exp(y[i]) : y[i];
+                d[i] = (log ? g[i] : p * g[i]) - p * sum_u;
+            }
         });
-        accumulate_grad(*self.inputs[0], dx);
+        accumulate_grad(*self.inputs[0], std::move(dx));
     });
+}
+} // namespace
+
+template <class T> Tensor<T> softmax(const Tensor<T>& x, int axis) { return softmax_family("softmax", x, axis, false); }
+
+template <class T> Tensor<T> log_softmax(const Tensor<T>& x, int axis) {
+    return softmax_family("log_softmax", x, axis, true);
 }
 
 #define AEGRAD_INSTANTIATE(T)                                                                                  \
