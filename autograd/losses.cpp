@@ -23,12 +23,15 @@ template <class T> Tensor<T> mse_loss(const Tensor<T>& prediction, const Tensor<
     require_same_shape("mse_loss", prediction, target);
     const T n = static_cast<T>(prediction.size());
     const T slope = T(2) / n;  // d mean(e^2) / dp = 2 e / n
-    // When backward will run, the forward pass writes the prediction's gradient on its way, so backward
-    // needs no second pass over a batch-sized array.
-    const bool recording = Tensor<T>::recording({prediction, target});
-    Array<T> dpred = recording ? Array<T>::from_shape(prediction.shape()) : Array<T>();
-    const T total = detail::squared_error(prediction.value().data(), target.value().data(), prediction.size(), slope,
-                                          recording ? dpred.data() : nullptr);
+    const T* p = prediction.value().data();
+    const T* t = target.value().data();
+    if (!Tensor<T>::recording({prediction, target}))  // no backward will run: only the loss
+        return Tensor<T>::from_op(Array<T>(detail::squared_error(p, t, prediction.size(), slope, static_cast<T*>(nullptr)) / n),
+                                  "mse_loss", {prediction, target}, nullptr);
+    // The forward pass writes the prediction's gradient on its way, so backward needs no second pass over
+    // a batch-sized array.
+    Array<T> dpred = Array<T>::from_shape(prediction.shape());
+    const T total = detail::squared_error(p, t, prediction.size(), slope, dpred.data());
     // d/dp = g 2 (p - t) / n;  d/dt = -d/dp
     return Tensor<T>::from_op(Array<T>(total / n), "mse_loss", {prediction, target},
                               [dpred = std::move(dpred)](Node<T>& self, BackwardContext<T>& ctx) mutable {

@@ -53,6 +53,27 @@ TEST_CASE("Losses match their definitions") {
     CHECK(gaussian_kl(one, zero).item() == doctest::Approx(1.5));
 }
 
+TEST_CASE("mse_loss prepares its gradient only when backward will run") {
+    // Requests to the buffer pool while computing one loss: recording adds one, the prediction-sized
+    // gradient written in the forward pass; under NoGradGuard, or with no input needing a gradient, none.
+    Tensor<double> p(xt::xarray<double>(xt::ones<double>({64, 10})), true), t(xt::xarray<double>(xt::zeros<double>({64, 10})));
+    const auto requests = [] { const auto s = buffer_pool_stats(); return s.system_allocations + s.reuses; };
+    const auto requests_of = [&](const Tensor<double>& prediction) {
+        const auto before = requests();
+        auto loss = mse_loss(prediction, t);
+        return requests() - before;
+    };
+    const auto recording = requests_of(p);
+    std::size_t under_guard = 0;
+    {
+        NoGradGuard no_grad;
+        under_guard = requests_of(p);
+        CHECK(mse_loss(p, t).item() == doctest::Approx(1.0));
+    }
+    CHECK(recording == under_guard + 1);
+    CHECK(requests_of(Tensor<double>(p.value())) == under_guard);  // a constant prediction: nothing to record
+}
+
 TEST_CASE("Dropout keeps the expectation, zeroes about p of the elements, and repeats with its seed") {
     Tensor<float> x(xt::xarray<float>(xt::ones<float>({100, 100})));
     Generator g1(3), g2(3);
