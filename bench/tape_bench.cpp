@@ -34,7 +34,7 @@ double median_seconds(const std::function<void()>& fn, int reps, int runs = 7) {
     return times[runs / 2];
 }
 
-xt::xarray<float> filled(Shape shape, float v) { return xt::xarray<float>(xt::ones<float>(shape) * v); }
+Array<float> filled(Shape shape, float v) { return Array<float>(xt::ones<float>(shape) * v); }
 
 struct GemmCase {
     std::string what;
@@ -76,7 +76,7 @@ struct GemmOperands {
     }
     GemmCase c;
     Shape sa, sb;
-    xt::xarray<float> A, B, C;
+    Array<float> A, B, C;
     double flops;
     int reps;
 };
@@ -90,9 +90,9 @@ int main(int argc, char** argv) {
 
     // Tape overhead: one add on [2, 2] tensors, raw xtensor vs the tape without and with recording.
     Tensor<float> a(filled({2, 2}, 1.f), true), b(filled({2, 2}, 2.f), true);
-    xt::xarray<float> ra = filled({2, 2}, 1.f), rb = filled({2, 2}, 2.f);
+    Array<float> ra = filled({2, 2}, 1.f), rb = filled({2, 2}, 2.f);
     const int reps = 200000;
-    const double raw = median_seconds([&] { xt::xarray<float> c = ra + rb; (void)c; }, reps);
+    const double raw = median_seconds([&] { Array<float> c = ra + rb; (void)c; }, reps);
     const double no_grad = median_seconds([&] { NoGradGuard g; auto c = a + b; (void)c; }, reps);
     const double recorded = median_seconds([&] { auto c = a + b; (void)c; }, reps);
     const int chain = 100;
