@@ -1,6 +1,7 @@
 #pragma once
 // Shared by the test suites: random inputs and a gradient-check assertion that prints the worst element.
 #include <random>
+#include <vector>
 
 #include <doctest/doctest.h>
 
@@ -17,6 +18,16 @@ inline Tensor<double> random_tensor(Shape shape, unsigned seed, bool requires_gr
     for (double& x : v)
         x = dist(rng);
     return Tensor<double>(std::move(v), requires_grad);
+}
+
+/// n doubles uniform in [-1, 1), reproducible from `seed`: raw buffers for the kernels' tests.
+inline std::vector<double> random_values(std::size_t n, unsigned seed) {
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<double> dist(-1.0, 1.0);
+    std::vector<double> v(n);
+    for (double& x : v)
+        x = dist(rng);
+    return v;
 }
 
 /// Values kept away from a kink (|x| >= margin), so finite differences do not straddle it.

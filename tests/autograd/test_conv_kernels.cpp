@@ -10,18 +10,10 @@
 
 using namespace aegrad;
 using namespace aegrad::detail;  // the kernels under test
+using aegrad::testing::random_values;
 using aegrad::testing::ThreadsFor;
 
 namespace {
-std::vector<double> random_values(std::size_t n, unsigned seed) {
-    std::mt19937 rng(seed);
-    std::uniform_real_distribution<double> dist(-1.0, 1.0);
-    std::vector<double> v(n);
-    for (double& x : v)
-        x = dist(rng);
-    return v;
-}
-
 // A 3x3 kernel, stride 2, padding 1, over [N=5, C=2, 7, 6] images with 3 output channels.
 struct Case {
     std::size_t N = 5, C = 2, H = 7, W = 6, K = 3, Cout = 3, s = 2, p = 1;

@@ -9,18 +9,10 @@
 
 using namespace aegrad;
 using namespace aegrad::detail;  // the kernels under test
+using aegrad::testing::random_values;
 using aegrad::testing::ThreadsFor;
 
 namespace {
-
-std::vector<double> random_values(std::size_t n, unsigned seed) {
-    std::mt19937 rng(seed);
-    std::uniform_real_distribution<double> dist(-1, 1);
-    std::vector<double> v(n);
-    for (double& x : v)
-        x = dist(rng);
-    return v;
-}
 
 ConvGeometry geometry(std::size_t c, std::size_t h, std::size_t w, std::size_t k, std::size_t stride, std::size_t pad,
                       std::size_t dilation) {
