@@ -3,6 +3,7 @@
 #include <aegrad/autograd/activations.hpp>
 #include <aegrad/autograd/array.hpp>
 #include <aegrad/autograd/backward.hpp>
+#include <aegrad/autograd/batch_norm.hpp>
 #include <aegrad/autograd/blas_runtime.hpp>
 #include <aegrad/autograd/broadcast.hpp>
 #include <aegrad/autograd/buffer_pool.hpp>

@@ -45,6 +45,50 @@ template <class T> Tensor<T> mse_loss(const Tensor<T>& prediction, const Tensor<
                               });
 }
 
+template <class T> Tensor<T> masked_mse_loss(const Tensor<T>& prediction, const Tensor<T>& target, const Array<T>& mask) {
+    require_same_shape("masked_mse_loss", prediction, target);
+    if (mask.shape() != prediction.value().shape())
+        throw_shapes("masked_mse_loss", "mask and prediction shapes differ:", Shape(mask.shape().begin(), mask.shape().end()),
+                     prediction.shape());
+    const T count = xt::sum(mask)();
+    const T scale = count > T(0) ? T(1) / count : T(0);
+    Array<T> weighted_error = mask * (prediction.value() - target.value());  // m e
+    const T total = xt::sum(weighted_error * (prediction.value() - target.value()))();
+    // d/dp = g 2 m e / sum(m);  d/dt = -d/dp
+    return Tensor<T>::from_op(Array<T>(total * scale), "masked_mse_loss", {prediction, target},
+                              [weighted_error = std::move(weighted_error), scale](Node<T>& self, BackwardContext<T>& ctx) {
+                                  const T g = T(2) * scale * ctx.grad()();
+                                  if (self.inputs[1]->requires_grad)
+                                      accumulate_grad(*self.inputs[1], -g * weighted_error);
+                                  accumulate_grad(*self.inputs[0], g * weighted_error);
+                              });
+}
+
+template <class T> Tensor<T> binary_cross_entropy(const Tensor<T>& p, const Tensor<T>& target) {
+    require_same_shape("binary_cross_entropy", p, target);
+    const auto& v = p.value();
+    if (!xt::all(v >= T(0) && v <= T(1)))
+        throw std::invalid_argument("binary_cross_entropy: every probability must be in [0, 1] (use bce_with_logits "
+                                    "for logits, or a sigmoid output)");
+    const T n = static_cast<T>(p.size());
+    const T floor = T(-100);
+    Array<T> log_p = xt::maximum(xt::log(v), floor), log_q = xt::maximum(xt::log(T(1) - v), floor);
+    const auto& t = target.value();
+    const T total = -xt::sum(t * log_p + (T(1) - t) * log_q)();
+    return Tensor<T>::from_op(Array<T>(total / n), "binary_cross_entropy", {p, target},
+                              [n, log_p = std::move(log_p), log_q = std::move(log_q)](Node<T>& self, BackwardContext<T>& ctx) {
+                                  const T scale = ctx.grad()() / n;
+                                  const auto& v = self.inputs[0]->get_value();
+                                  const auto& t = self.inputs[1]->get_value();
+                                  // d/dp = (p - t) / (p (1 - p)), its denominator kept from zero as PyTorch does;
+                                  // d/dt = log(1 - p) - log p
+                                  accumulate_grad(*self.inputs[0],
+                                                  scale * (v - t) / xt::maximum(v * (T(1) - v), T(1e-12)));
+                                  if (self.inputs[1]->requires_grad)
+                                      accumulate_grad(*self.inputs[1], scale * (log_q - log_p));
+                              });
+}
+
 template <class T> Tensor<T> bce_with_logits(const Tensor<T>& logits, const Tensor<T>& target) {
     require_same_shape("bce_with_logits", logits, target);
     const auto& x = logits.value();
@@ -112,6 +156,8 @@ template <class T> Tensor<T> gaussian_kl(const Tensor<T>& mu, const Tensor<T>& l
 #define AEGRAD_INSTANTIATE(T)                                                                                  \
     template Tensor<T> mse_loss(const Tensor<T>&, const Tensor<T>&);                                           \
     template Tensor<T> bce_with_logits(const Tensor<T>&, const Tensor<T>&);                                    \
+    template Tensor<T> masked_mse_loss(const Tensor<T>&, const Tensor<T>&, const Array<T>&);                   \
+    template Tensor<T> binary_cross_entropy(const Tensor<T>&, const Tensor<T>&);                               \
     template Tensor<T> cross_entropy(const Tensor<T>&, const std::vector<int>&);                               \
     template Tensor<T> gaussian_kl(const Tensor<T>&, const Tensor<T>&);
 AEGRAD_INSTANTIATE(float)

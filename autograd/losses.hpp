@@ -10,6 +10,16 @@ namespace aegrad {
 /// mean((prediction - target)^2) over every element. Shapes must be equal.
 template <class T> Tensor<T> mse_loss(const Tensor<T>& prediction, const Tensor<T>& target);
 
+/// mean(mask (prediction - target)^2) over the masked elements only: sum(mask e^2) / sum(mask), for a loss
+/// restricted to the values a masking noise hid. mask holds 0 and 1 (or weights >= 0) in prediction's
+/// shape; with nothing masked the loss is 0.
+template <class T> Tensor<T> masked_mse_loss(const Tensor<T>& prediction, const Tensor<T>& target, const Array<T>& mask);
+
+/// Binary cross-entropy of probabilities p in [0, 1] against targets in [0, 1], mean over every element:
+/// -(t log p + (1 - t) log(1 - p)), each log clamped at -100 as PyTorch's binary_cross_entropy does, so a
+/// saturated sigmoid gives a large finite loss instead of infinity.
+template <class T> Tensor<T> binary_cross_entropy(const Tensor<T>& p, const Tensor<T>& target);
+
 /// Binary cross-entropy of sigmoid(logits) against targets in [0, 1], mean over every element:
 /// max(x, 0) - x t + log(1 + exp(-|x|)), which never overflows.
 template <class T> Tensor<T> bce_with_logits(const Tensor<T>& logits, const Tensor<T>& target);

@@ -1,9 +1,11 @@
 #pragma once
-// Ops that draw random numbers: dropout and additive Gaussian noise, from a seedable generator so a run
-// can be repeated exactly.
+// Ops that draw random numbers, from a seedable generator so a run can be repeated exactly: dropout,
+// additive Gaussian noise, masking noise (patches set to zero) and the reparameterised Gaussian sample of a
+// variational autoencoder.
 #include <cstdint>
 #include <random>
 
+#include <aegrad/autograd/options.hpp>
 #include <aegrad/autograd/tensor.hpp>
 
 namespace aegrad {
@@ -25,5 +27,32 @@ template <class T> Tensor<T> dropout(const Tensor<T>& x, double p, Generator& ge
 
 /// x + N(0, stddev^2) noise, independent per element; the gradient passes through unchanged.
 template <class T> Tensor<T> gaussian_noise(const Tensor<T>& x, double stddev, Generator& gen);
+
+/// An array of `shape` with independent N(0, 1) values.
+template <class T> Array<T> standard_normal(const Shape& shape, Generator& gen);
+
+/// z = mu + exp(log_var / 2) * eps, the reparameterisation trick: a sample of N(mu, exp(log_var)) that is
+/// differentiable in mu and log_var. mu, log_var and eps share one shape; eps is kept for backward.
+template <class T> Tensor<T> reparameterize(const Tensor<T>& mu, const Tensor<T>& log_var, Array<T> eps);
+/// The same with eps drawn from N(0, 1).
+template <class T> Tensor<T> reparameterize(const Tensor<T>& mu, const Tensor<T>& log_var, Generator& gen);
+
+/// Masking noise on images x [B, C, H, W], or flat rows [B, C*H*W] with the image size given: the image is cut
+/// into patch x patch squares (the last row and column of squares may be smaller), and in each sample
+/// round(ratio * squares) of them, chosen at random, are set to zero in every channel. patch 1 masks single
+/// pixels.
+struct MaskingOptions {
+    AEGRAD_OPTION(std::size_t, height, 0)  // 0: x is [B, C, H, W] and gives them
+    AEGRAD_OPTION(std::size_t, width, 0)
+    AEGRAD_OPTION(std::size_t, patch, 1)
+    AEGRAD_OPTION(double, ratio, 0.5)
+};
+/// The masked input and its mask (1 where a value was set to zero, else 0; x's shape), so a loss can be
+/// restricted to the masked values. The gradient flows to the values that were kept.
+template <class T> struct Masked {
+    Tensor<T> input;
+    Array<T> mask;
+};
+template <class T> Masked<T> masking_noise(const Tensor<T>& x, const MaskingOptions& options, Generator& gen);
 
 } // namespace aegrad

@@ -19,13 +19,6 @@ struct LoadArgs {
     std::size_t test_samples = 0, count = 10;
 };
 
-// The model a file holds, rebuilt from its metadata and loaded.
-std::shared_ptr<nn::Module> load_model(const std::string& path, std::size_t rows, std::size_t cols) {
-    const auto spec = ModelSpec::from_metadata(nn::read_safetensors_metadata(path), path);
-    auto model = spec.build(rows, cols, 0);
-    nn::load_parameters(*model, path);
-    return model;
-}
 
 void add_load_options(CLI::App* cmd, LoadArgs& a) {
     cmd->add_option("model", a.model_file, "A model.safetensors written by `aegrad train`")->required();
@@ -47,14 +40,20 @@ void add_eval_command(CLI::App& app) {
 
 void add_reconstruct_command(CLI::App& app) {
     auto a = std::make_shared<LoadArgs>();
-    auto* cmd = app.add_subcommand("reconstruct", "Write test images over their reconstructions as a PNG");
+    auto* cmd = app.add_subcommand("reconstruct", "Write test images over their reconstructions as a PNG (for a "
+                                                  "denoising model: the noisy input, its reconstruction, the original)");
     add_load_options(cmd, *a);
     cmd->add_option("--out", a->out, "PNG file to write")->capture_default_str();
     cmd->add_option("--count", a->count, "How many images")->check(CLI::Range(1, 100))->capture_default_str();
     cmd->callback([a] {
         const auto test = data::load_mnist(a->data_dir, data::Split::test, a->count);
-        auto model = load_model(a->model_file, test.rows, test.cols);
-        models::write_reconstructions(a->out, *model, test.pixels, test.rows, test.cols, a->count);
+        ModelSpec spec;
+        auto model = load_model(a->model_file, test.rows, test.cols, &spec);
+        const models::Objective objective(spec.objective(test.rows, test.cols, 0), *model);
+        if (objective.options().noise().kind != models::Noise::Kind::none)  // what the model learnt to undo, too
+            models::write_denoising_reconstructions(a->out, *model, objective, test.pixels, test.rows, test.cols, a->count);
+        else
+            models::write_reconstructions(a->out, *model, test.pixels, test.rows, test.cols, a->count);
         fmt::print("wrote {}\n", a->out);
     });
 }
@@ -65,7 +64,9 @@ void add_summary_command(CLI::App& app) {
     auto untied = std::make_shared<bool>(false);
     auto input = std::make_shared<std::size_t>(784);
     auto* cmd = app.add_subcommand("summary", "Print a model's layers, output shapes and parameter counts");
-    cmd->add_option("--model", spec->model, "Model family")->check(CLI::IsMember({"dense", "conv"}))->capture_default_str();
+    cmd->add_option("--model", spec->model, "Model family")->check(CLI::IsMember({"dense", "conv", "vae"}))->capture_default_str();
+    cmd->add_option("--latent", spec->latent, "vae: the size of the code")->capture_default_str();
+    cmd->add_flag("--batch-norm", spec->batch_norm, "conv: BatchNorm2d after each convolution but the last");
     cmd->add_option("--layers", *layers, "Encoder sizes, the last the coding size (default dense 100,30; conv 16,32,64,30)");
     cmd->add_flag("--untied,!--tied", *untied, "Decoder with its own weights (default: tied)");
     cmd->add_option("--input", *input, "Input size (conv: a square image of this many pixels)")->capture_default_str();
@@ -74,7 +75,7 @@ void add_summary_command(CLI::App& app) {
     cmd->callback([=] {
         if (!layers->empty())
             spec->layers = parse_positive_list(*layers);
-        spec->tied = !*untied;
+        spec->tied = spec->model == "dense" && !*untied;
         const auto side = static_cast<std::size_t>(std::lround(std::sqrt(double(*input))));
         if (spec->model == "conv" && side * side != *input)
             throw std::invalid_argument(fmt::format("--input {}: a conv model needs a square image", *input));

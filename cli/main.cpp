@@ -9,7 +9,7 @@
 int main(int argc, char** argv) {
     // Before anything else: OpenBLAS picks its kernels when it loads, so a better core needs a re-run.
     const std::string blas = aegrad::ensure_fast_blas_core(argc, argv);
-    CLI::App app{"aegrad: stacked autoencoders in C++ (train, eval, reconstruct, summary, gradflow, semisup).\n" + blas, "aegrad"};
+    CLI::App app{"aegrad: autoencoders in C++ (train, eval, reconstruct, summary, gradflow, semisup, sample, interpolate).\n" + blas, "aegrad"};
     app.require_subcommand(1);
     aegrad::cli::add_train_command(app);
     aegrad::cli::add_eval_command(app);
@@ -17,6 +17,8 @@ int main(int argc, char** argv) {
     aegrad::cli::add_summary_command(app);
     aegrad::cli::add_gradflow_command(app);
     aegrad::cli::add_semisup_command(app);
+    aegrad::cli::add_sample_command(app);
+    aegrad::cli::add_interpolate_command(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -25,7 +27,10 @@ int main(int argc, char** argv) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
         std::cerr << fmt::format("aegrad: {} (see aegrad --help)\n", e.what());
-        return e.get_exit_code() ? e.get_exit_code() : 2;
+        return 2;
+    } catch (const aegrad::cli::UsageError& e) {
+        std::cerr << fmt::format("aegrad: {} (see aegrad --help)\n", e.what());
+        return 2;
     } catch (const std::exception& e) {
         std::cerr << fmt::format("aegrad: error: {}\n", e.what());
         return 1;

@@ -6,7 +6,9 @@
 #include <fmt/format.h>
 
 #include <aegrad/models/conv_autoencoder.hpp>
+#include <aegrad/models/variational_autoencoder.hpp>
 #include <aegrad/nn/init.hpp>
+#include <aegrad/nn/safetensors.hpp>
 
 namespace aegrad::cli {
 
@@ -33,13 +35,20 @@ std::vector<std::size_t> parse_positive_list(const std::string& text, const std:
 std::vector<std::size_t> ModelSpec::layers_or_default() const {
     if (!layers.empty())
         return layers;
-    return model == "conv" ? std::vector<std::size_t>{16, 32, 64, 30} : std::vector<std::size_t>{100, 30};
+    if (model == "conv")
+        return {16, 32, 64, 30};
+    if (model == "vae")
+        return {150, 100};
+    return {100, 30};
 }
 
 std::string ModelSpec::describe(std::size_t rows, std::size_t cols) const {
     const auto l = layers_or_default();
     if (model == "conv")
-        return fmt::format("conv {}x{} {} -> {}", rows, cols, fmt::join(l.begin(), l.end() - 1, "-"), l.back());
+        return fmt::format("conv {}x{} {} -> {}{}", rows, cols, fmt::join(l.begin(), l.end() - 1, "-"), l.back(),
+                           batch_norm ? " batch-norm" : "");
+    if (model == "vae")
+        return fmt::format("vae {}-{} -> latent {}", rows * cols, fmt::join(l, "-"), latent);
     return fmt::format("dense {}-{} {}", rows * cols, fmt::join(l, "-"), tied ? "tied" : "untied");
 }
 
@@ -48,7 +57,15 @@ std::map<std::string, std::string> ModelSpec::to_metadata() const {
             {"layers", fmt::format("{}", fmt::join(layers_or_default(), ","))},
             {"tied", tied ? "true" : "false"},
             {"activation", activation},
-            {"output_activation", output_activation}};
+            {"output_activation", output_activation},
+            {"coding_activation", coding_activation},
+            {"latent", std::to_string(latent)},
+            {"batch_norm", batch_norm ? "true" : "false"},
+            {"noise", noise},
+            {"masked_loss", masked_loss ? "true" : "false"},
+            {"sparsity", sparsity},
+            {"contractive", fmt::format("{}", contractive)},
+            {"loss", loss}};
 }
 
 ModelSpec ModelSpec::from_metadata(const std::map<std::string, std::string>& m, const std::string& file) {
@@ -62,13 +79,35 @@ ModelSpec ModelSpec::from_metadata(const std::map<std::string, std::string>& m, 
     s.tied = m.at("tied") == "true";
     s.activation = m.at("activation");
     s.output_activation = m.at("output_activation");
+    // Files written before the variants lack these keys: the defaults are what those models were.
+    const auto get = [&m](const char* key, const std::string& fallback) {
+        const auto it = m.find(key);
+        return it == m.end() ? fallback : it->second;
+    };
+    s.coding_activation = get("coding_activation", "");
+    s.latent = parse_positive_list(get("latent", "10"), "latent").at(0);
+    s.batch_norm = get("batch_norm", "false") == "true";
+    s.noise = get("noise", "none");
+    s.masked_loss = get("masked_loss", "false") == "true";
+    s.sparsity = get("sparsity", "none");
+    s.contractive = std::stod(get("contractive", "0"));
+    s.loss = get("loss", "mse");
     return s;
 }
 
-std::shared_ptr<nn::Module> ModelSpec::build(std::size_t rows, std::size_t cols, std::uint64_t seed) const {
-    if (model != "conv")
+std::shared_ptr<models::Autoencoder> ModelSpec::build(std::size_t rows, std::size_t cols, std::uint64_t seed) const {
+    if (model == "dense")
         return build_dense(rows * cols, seed);
     const auto l = layers_or_default();
+    if (model == "vae") {
+        Generator gen(seed);
+        return std::make_shared<models::VariationalAutoencoder>(
+            models::VariationalAutoencoderOptions(rows * cols, l, latent)
+                .activation(nn::activation_from_name(activation))
+                .output_activation(nn::activation_from_name(output_activation))
+                .seed(seed + 1),
+            gen);
+    }
     if (l.size() < 2)
         throw std::invalid_argument("--layers: a conv model needs at least one stage and a coding size, like 16,32,64,30");
     if (!tied)
@@ -78,7 +117,8 @@ std::shared_ptr<nn::Module> ModelSpec::build(std::size_t rows, std::size_t cols,
                                                          .filters({l.begin(), l.end() - 1})
                                                          .coding_size(l.back())
                                                          .activation(nn::activation_from_name(activation))
-                                                         .output_activation(nn::activation_from_name(output_activation)),
+                                                         .output_activation(nn::activation_from_name(output_activation))
+                                                         .batch_norm(batch_norm),
                                                      gen);
 }
 
@@ -90,8 +130,38 @@ std::shared_ptr<models::StackedAutoencoder> ModelSpec::build_dense(std::size_t i
         models::StackedAutoencoderOptions(input, layers_or_default())
             .tied(tied)
             .activation(nn::activation_from_name(activation))
-            .output_activation(nn::activation_from_name(output_activation)),
+            .output_activation(nn::activation_from_name(output_activation))
+            .coding_activation(coding_activation.empty() ? std::nullopt
+                                                         : std::optional(nn::activation_from_name(coding_activation))),
         gen);
+}
+
+std::shared_ptr<models::Autoencoder> load_model(const std::string& path, std::size_t rows, std::size_t cols,
+                                                ModelSpec* spec_out) {
+    const auto spec = ModelSpec::from_metadata(nn::read_safetensors_metadata(path), path);
+    auto model = spec.build(rows, cols, 0);
+    nn::load_parameters(*model, path);
+    if (spec_out)
+        *spec_out = spec;
+    return model;
+}
+
+models::ObjectiveOptions ModelSpec::objective(std::size_t rows, std::size_t cols, std::uint64_t seed) const {
+    models::ObjectiveOptions o;
+    if (noise != "none")
+        o.noise(models::Noise::parse(noise));
+    if (sparsity != "none")
+        o.sparsity(models::Sparsity::parse(sparsity));
+    if (loss != "mse" && loss != "bce")
+        throw std::invalid_argument(fmt::format("--loss {}: expected mse or bce", loss));
+    if (loss == "bce" && output_activation != "sigmoid")
+        throw std::invalid_argument("--loss bce: needs outputs in [0, 1], --output-activation sigmoid");
+    return o.masked_loss(masked_loss)
+        .contractive(contractive)
+        .loss(loss == "bce" ? models::ReconstructionLoss::bce : models::ReconstructionLoss::mse)
+        .image_height(rows)
+        .image_width(cols)
+        .seed(seed);
 }
 
 } // namespace aegrad::cli

@@ -4,11 +4,15 @@
 //   dense: a stacked autoencoder; `layers` are the encoder sizes, the last the coding size (100,30).
 //   conv:  a ConvAutoencoder; `layers` are the conv+pool stages' channels, then the coding size
 //          (16,32,64,30, Géron's model).
+//   vae:   a VariationalAutoencoder; `layers` are the encoder's hidden sizes (150,100), `latent` the code size.
+// The training objective (noise, penalties, loss) is stored beside it, so `reconstruct` can show what a
+// denoising model was trained to undo.
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include <aegrad/models/objective.hpp>
 #include <aegrad/models/stacked_autoencoder.hpp>
 
 namespace aegrad::cli {
@@ -19,6 +23,12 @@ struct ModelSpec {
     bool tied = true;                 // dense only
     std::string activation = "relu";
     std::string output_activation = "none";
+    std::string coding_activation;   // dense: the coding layer's own; empty = `activation`
+    std::size_t latent = 10;         // vae
+    bool batch_norm = false;         // conv
+    std::string noise = "none", sparsity = "none", loss = "mse";
+    bool masked_loss = false;
+    double contractive = 0;
 
     /// The layers, or the family's default when none were given.
     std::vector<std::size_t> layers_or_default() const;
@@ -29,10 +39,17 @@ struct ModelSpec {
     /// Throws std::runtime_error naming the file when the metadata lacks the architecture.
     static ModelSpec from_metadata(const std::map<std::string, std::string>& metadata, const std::string& file);
     /// The model for rows x cols single-channel images (flat input rows * cols).
-    std::shared_ptr<nn::Module> build(std::size_t rows, std::size_t cols, std::uint64_t seed) const;
+    std::shared_ptr<models::Autoencoder> build(std::size_t rows, std::size_t cols, std::uint64_t seed) const;
+    /// The objective options for rows x cols images; throws std::invalid_argument for malformed values.
+    models::ObjectiveOptions objective(std::size_t rows, std::size_t cols, std::uint64_t seed) const;
     /// The dense family only (layer-wise pretraining, gradient flow, scarce labels); throws for others.
     std::shared_ptr<models::StackedAutoencoder> build_dense(std::size_t input, std::uint64_t seed) const;
 };
+
+/// The model a file written by `aegrad train` holds, rebuilt from its metadata (into *spec when given) and
+/// loaded, for rows x cols images.
+std::shared_ptr<models::Autoencoder> load_model(const std::string& path, std::size_t rows, std::size_t cols,
+                                                ModelSpec* spec = nullptr);
 
 /// "100,30" -> {100, 30}; throws std::invalid_argument naming `flag` on anything else.
 std::vector<std::size_t> parse_positive_list(const std::string& text, const std::string& flag = "--layers");

@@ -1,8 +1,11 @@
-// `aegrad train`: the main job. Loads the data, builds the stacked autoencoder, trains it jointly or with
-// greedy layer-wise pretraining + fine-tuning, and writes the model, history, metrics and figures.
+// `aegrad train`: the main job. Loads the data, builds the autoencoder (dense, conv or variational) and its
+// objective (noise, penalties, loss), trains it jointly or with greedy layer-wise pretraining + fine-tuning,
+// and writes the model, history, metrics and figures.
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -14,6 +17,7 @@
 #include <aegrad/models/report.hpp>
 #include <aegrad/data/mnist.hpp>
 #include <aegrad/models/layerwise_pretrainer.hpp>
+#include <aegrad/models/objective.hpp>
 #include <aegrad/nn/callbacks.hpp>
 #include <aegrad/nn/safetensors.hpp>
 #include <aegrad/nn/summary.hpp>
@@ -34,7 +38,44 @@ struct TrainArgs {
     std::size_t batch = 256, train_samples = 0, test_samples = 0;
     double lr = 1e-3, momentum = 0.0;
     std::uint64_t seed = 42;
+    std::size_t validation_samples = 0;
+    int early_stopping = 0;  // patience; 0: off
+    std::string lr_schedule;
 };
+
+// --lr-schedule cosine | step:EVERY:GAMMA | exponential:GAMMA, over `epochs` epochs from `lr`.
+nn::LrSchedule parse_lr_schedule(const std::string& text, double lr, int epochs) {
+    const auto fail = [&] {
+        return UsageError(fmt::format("--lr-schedule {}: expected cosine, step:EVERY:GAMMA or exponential:GAMMA", text));
+    };
+    std::vector<std::string> parts;
+    std::stringstream in(text);
+    for (std::string part; std::getline(in, part, ':');)
+        parts.push_back(part);
+    const auto positive = [&](const std::string& v) {
+        std::size_t used = 0;
+        double d = 0;
+        try {
+            d = std::stod(v, &used);
+        } catch (const std::exception&) {
+            throw fail();
+        }
+        if (used != v.size() || !(d > 0) || !std::isfinite(d))
+            throw fail();
+        return d;
+    };
+    if (parts.size() == 1 && parts[0] == "cosine")
+        return nn::cosine_lr(lr, epochs);
+    if (parts.size() == 3 && parts[0] == "step") {
+        const double every = positive(parts[1]);
+        if (every != static_cast<double>(static_cast<int>(every)))
+            throw fail();
+        return nn::step_lr(lr, static_cast<int>(every), positive(parts[2]));
+    }
+    if (parts.size() == 2 && parts[0] == "exponential")
+        return nn::exponential_lr(lr, positive(parts[1]));
+    throw fail();
+}
 
 models::OptimizerFactory optimizer_factory(const std::string& name, double lr, double momentum) {
     return [=](std::vector<Tensor<float>> p) -> std::unique_ptr<nn::Optimizer> {
@@ -54,13 +95,39 @@ models::OptimizerFactory optimizer_factory(const std::string& name, double lr, d
 // Checks every flag before the data is read, so a typo costs no time; returns the epoch split of a
 // layer-wise schedule.
 models::EpochBudget check_flags(TrainArgs& a) {
-    if (!a.layers.empty())
-        a.spec.layers = parse_positive_list(a.layers);
-    a.spec.tied = !a.untied;
-    if (a.spec.model != "dense" && a.schedule != "joint")
-        throw std::invalid_argument(fmt::format("--schedule {}: layer-wise pretraining is for --model dense", a.schedule));
-    if (a.spec.model != "dense" && a.untied)
-        throw std::invalid_argument("--untied: only the dense model has tied weights");
+    try {
+        if (!a.layers.empty())
+            a.spec.layers = parse_positive_list(a.layers);
+        a.spec.tied = a.spec.model == "dense" && !a.untied;
+        if (a.spec.model != "dense" && a.schedule != "joint")
+            throw UsageError(fmt::format("--schedule {}: layer-wise pretraining is for --model dense", a.schedule));
+        if (a.spec.model != "dense" && a.untied)
+            throw UsageError("--untied: only the dense model has tied weights");
+        if (a.spec.model != "conv" && a.spec.batch_norm)
+            throw UsageError("--batch-norm: BatchNorm goes between the conv model's convolutions (--model conv)");
+        if (a.spec.model != "dense" && !a.spec.coding_activation.empty())
+            throw UsageError("--coding-activation: only the dense model has a coding layer of its own");
+        for (const auto* name : {&a.spec.activation, &a.spec.output_activation, &a.spec.coding_activation})
+            if (!name->empty())
+                nn::activation_from_name(*name);
+        // The objective's own checks (needs a model; the image size is known once the data is read).
+        const auto objective = a.spec.objective(28, 28, a.seed);
+        if (a.schedule == "layerwise" && (objective.noise().kind != models::Noise::Kind::none ||
+                                          objective.sparsity().kind != models::Sparsity::Kind::none ||
+                                          objective.contractive() > 0 || objective.loss() != models::ReconstructionLoss::mse))
+            throw UsageError("--schedule layerwise: trains plain reconstruction; the noise, sparsity, contractive and "
+                             "loss options are for --schedule joint");
+        if (a.spec.contractive > 0 && a.spec.model != "dense")
+            throw UsageError("--contractive: the penalty needs a dense coding layer (--model dense)");
+        if (a.early_stopping < 0)
+            throw UsageError("--early-stopping: the patience must be a positive number of epochs");
+        if (!a.lr_schedule.empty())
+            parse_lr_schedule(a.lr_schedule, a.lr, a.epochs);
+    } catch (const UsageError&) {
+        throw;
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(e.what());
+    }
     std::vector<int> pretrain;
     if (!a.pretrain_epochs.empty())
         for (auto e : parse_positive_list(a.pretrain_epochs, "--pretrain-epochs"))
@@ -68,12 +135,12 @@ models::EpochBudget check_flags(TrainArgs& a) {
     try {
         return models::split_epoch_budget(a.epochs, a.spec.layers_or_default().size(), pretrain);
     } catch (const std::invalid_argument& e) {
-        throw std::invalid_argument(fmt::format("--pretrain-epochs: {}", e.what()));
+        throw UsageError(fmt::format("--pretrain-epochs: {}", e.what()));
     }
 }
 
 nn::History train_layerwise(const TrainArgs& a, const models::EpochBudget& budget, models::StackedAutoencoder& model,
-                            const data::LabelledImages& train, const data::LabelledImages& test) {
+                            data::Rows train, data::Rows validation) {
     models::LayerwisePretrainer pretrainer(model, models::PretrainOptions()
                                                       .pretrain_epochs(budget.pretrain)
                                                       .finetune_lr_scale(a.finetune_lr_scale)
@@ -85,7 +152,7 @@ nn::History train_layerwise(const TrainArgs& a, const models::EpochBudget& budge
                                                       .checkpoint_dir((fs::path(a.out) / "checkpoints").string())
                                                       .resume(a.resume));
     nn::History history;
-    for (const auto& phase : pretrainer.run(train.pixels, test.pixels)) {
+    for (const auto& phase : pretrainer.run(train, validation)) {
         fmt::print("  {}: {} epochs, {:.1f} s, last loss {:.5f}{}\n", phase.name, phase.history.epochs.size(),
                    phase.resumed ? phase.history.total_seconds() : phase.seconds,
                    phase.history.epochs.empty() ? NAN : phase.history.epochs.back().loss,
@@ -95,47 +162,82 @@ nn::History train_layerwise(const TrainArgs& a, const models::EpochBudget& budge
     return history;
 }
 
-nn::History train_joint(const TrainArgs& a, nn::Module& model, const data::LabelledImages& train, const data::LabelledImages& test) {
+// The training rows and the rows validated on each epoch: the last --validation-samples training images,
+// or the test images.
+struct DataSplit {
+    data::Rows train, validation;
+};
+
+DataSplit split_validation(const TrainArgs& a, const data::LabelledImages& train, const data::LabelledImages& test) {
+    if (a.validation_samples == 0)
+        return {train.pixels, test.pixels};
+    if (a.validation_samples >= train.size())
+        throw UsageError(fmt::format("--validation-samples {}: leaves no training images of {}", a.validation_samples,
+                                     train.size()));
+    const std::size_t kept = train.size() - a.validation_samples;
+    const data::Rows all(train.pixels);
+    return {all.range(0, kept), all.range(kept, train.size())};
+}
+
+nn::History train_joint(const TrainArgs& a, models::Autoencoder& model, models::Objective& objective, const DataSplit& split) {
     auto optimizer = optimizer_factory(a.optimizer, a.lr, a.momentum)(model.parameters());
     nn::CsvLogger csv((fs::path(a.out) / "history.csv").string());
-    return nn::fit(model, *optimizer, train.pixels, nn::reconstruction_mse(),
+    std::vector<nn::Callback*> callbacks{&csv};
+    nn::EarlyStopping early(a.early_stopping);
+    if (a.early_stopping > 0)
+        callbacks.push_back(&early);
+    return nn::fit(model, *optimizer, split.train, objective.loss_fn(),
                    nn::FitOptions()
                        .epochs(a.epochs)
                        .batch_size(a.batch)
                        .seed(a.seed)
                        .progress(!a.quiet)
-                       .validation([&test](nn::Module& m) { return nn::evaluate(m, test.pixels, nn::reconstruction_mse()); }),
-                   {&csv});
+                       .lr_schedule(a.lr_schedule.empty() ? nullptr : parse_lr_schedule(a.lr_schedule, a.lr, a.epochs))
+                       .validation([&](nn::Module&) { return objective.evaluate(split.validation).loss; }),
+                   callbacks);
 }
 
 // The model, history, metrics and figures of a finished run, each written atomically.
-void write_results(const TrainArgs& a, nn::Module& model, const nn::History& history, const data::LabelledImages& train,
-                   const data::LabelledImages& test, double seconds) {
+void write_results(const TrainArgs& a, models::Autoencoder& model, models::Objective& objective, const nn::History& history,
+                   const DataSplit& split, const data::LabelledImages& test, double seconds) {
     const double test_mse = models::reconstruction_mse_of(model, test.pixels);
-    const std::size_t images_seen = history.epochs.size() * train.size();
+    const models::Evaluation validation = objective.evaluate(split.validation);
+    const std::size_t images_seen = history.epochs.size() * split.train.count();
     const double samples_per_s = history.total_seconds() > 0 ? images_seen / history.total_seconds() : 0;
     const auto file = [&](const char* name) { return (fs::path(a.out) / name).string(); };
     nn::save_parameters(model, file("model.safetensors"), a.spec.to_metadata());
     history.write_csv(file("history.csv"));
-    models::write_reconstructions(file("reconstructions.png"), model, test.pixels, test.rows, test.cols);
+    if (objective.options().noise().kind != models::Noise::Kind::none)
+        models::write_denoising_reconstructions(file("reconstructions.png"), model, objective, test.pixels, test.rows, test.cols);
+    else
+        models::write_reconstructions(file("reconstructions.png"), model, test.pixels, test.rows, test.cols);
     models::write_loss_plot(file("loss.svg"), history);
     nlohmann::ordered_json metrics = {
-        {"test_mse", test_mse},         {"params", nn::count_parameters(model)},
+        {"test_mse", test_mse},         {"val_loss", validation.loss},
+        {"val_mse", validation.reconstruction},
+        {"validation", a.validation_samples ? "last training images" : "test images"},
+        {"params", nn::count_parameters(model)},
         {"epochs", history.epochs.size()}, {"seconds", seconds},
         {"samples_per_s", samples_per_s}, {"schedule", a.schedule},
         {"model", a.spec.model},        {"layers", a.spec.layers_or_default()},
         {"tied", a.spec.tied},
+        {"noise", a.spec.noise},        {"masked_loss", a.spec.masked_loss},
+        {"sparsity", a.spec.sparsity},  {"contractive", a.spec.contractive},
+        {"loss", a.spec.loss},
         {"optimizer", a.optimizer},     {"lr", a.lr},
+        {"lr_schedule", a.lr_schedule.empty() ? "constant" : a.lr_schedule},
         {"batch", a.batch},             {"seed", a.seed},
-        {"train_samples", train.size()}, {"test_samples", test.size()},
+        {"train_samples", split.train.count()}, {"validation_samples", split.validation.count()},
+        {"test_samples", test.size()},
         {"blas_core", blas_core_name()}, {"threads", num_threads()}};
     {
         const std::string tmp = file("metrics.json.tmp");
         std::ofstream(tmp) << metrics.dump(2) << "\n";
         fs::rename(tmp, file("metrics.json"));
     }
-    fmt::print("test MSE {:.5f} after {} epochs in {:.1f} s ({:.0f} training images/s)\n", test_mse,
-               history.epochs.size(), seconds, samples_per_s);
+    fmt::print("test MSE {:.5f}, validation loss {:.5f} (reconstruction {:.5f}) after {} epochs in {:.1f} s ({:.0f} "
+               "training images/s)\n",
+               test_mse, validation.loss, validation.reconstruction, history.epochs.size(), seconds, samples_per_s);
     fmt::print("results in {}/: model.safetensors, history.csv, metrics.json, reconstructions.png, loss.svg\n", a.out);
 }
 
@@ -147,35 +249,67 @@ void run_train(TrainArgs a) {
     const auto test = data::load_mnist(a.data_dir, data::Split::test, a.test_samples);
     fs::create_directories(a.out);
     std::shared_ptr<models::StackedAutoencoder> dense;  // the layer-wise scheduler needs the dense type
-    std::shared_ptr<nn::Module> model;
+    std::shared_ptr<models::Autoencoder> model;
     if (a.spec.model == "dense")
         model = dense = a.spec.build_dense(train.rows * train.cols, a.seed);
     else
         model = a.spec.build(train.rows, train.cols, a.seed);
+    models::Objective objective = [&] {
+        try {
+            return models::Objective(a.spec.objective(train.rows, train.cols, a.seed), *model);
+        } catch (const std::invalid_argument& e) {
+            throw UsageError(e.what());
+        }
+    }();
+    const DataSplit split = split_validation(a, train, test);
     fmt::print("aegrad train: {}, {} params; {} schedule, {} epochs, batch {}, {} lr {}\n",
                a.spec.describe(train.rows, train.cols), nn::count_parameters(*model), a.schedule, a.epochs, a.batch,
                a.optimizer, a.lr);
-    fmt::print("  data: {} ({} training, {} test images); {}, {} thread(s)\n", a.data_dir, train.size(),
-               test.size(), blas_core_name(), num_threads());
+    fmt::print("  data: {} ({} training, {} validation{}, {} test images); {}, {} thread(s)\n", a.data_dir,
+               split.train.count(), split.validation.count(), a.validation_samples ? "" : " = test", test.size(),
+               blas_core_name(), num_threads());
+    if (!objective.plain())
+        fmt::print("  objective: loss {}{}{}{}{}{}\n", a.spec.loss, a.spec.model == "vae" ? " + KL / input size" : "",
+                   a.spec.noise != "none" ? ", noise " + a.spec.noise : "", a.spec.masked_loss ? " (loss on masked pixels)" : "",
+                   a.spec.sparsity != "none" ? ", sparsity " + a.spec.sparsity : "",
+                   a.spec.contractive > 0 ? fmt::format(", contractive {}", a.spec.contractive) : "");
     std::fflush(stdout);
 
     const auto start = std::chrono::steady_clock::now();
-    const nn::History history = a.schedule == "joint" ? train_joint(a, *model, train, test)
-                                                      : train_layerwise(a, budget, *dense, train, test);
+    const nn::History history = a.schedule == "joint" ? train_joint(a, *model, objective, split)
+                                                      : train_layerwise(a, budget, *dense, split.train, split.validation);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    write_results(a, *model, history, train, test, seconds);
+    write_results(a, *model, objective, history, split, test, seconds);
 }
 } // namespace
 
 void add_train_command(CLI::App& app) {
     auto args = std::make_shared<TrainArgs>();
     auto* cmd = app.add_subcommand("train", "Train a stacked autoencoder on an MNIST-format dataset");
-    cmd->add_option("--model", args->spec.model, "dense: stacked autoencoder; conv: convolutional (Géron's by default)")
-        ->check(CLI::IsMember({"dense", "conv"}))
+    cmd->add_option("--model", args->spec.model,
+                    "dense: stacked autoencoder; conv: convolutional (Géron's by default); vae: variational (dense)")
+        ->check(CLI::IsMember({"dense", "conv", "vae"}))
         ->capture_default_str();
     cmd->add_option("--layers", args->layers,
                     "Encoder sizes, the last the coding size (dense: units, default 100,30; conv: channels of each "
-                    "conv+pool stage, default 16,32,64,30)");
+                    "conv+pool stage, default 16,32,64,30; vae: the hidden sizes, default 150,100)");
+    cmd->add_option("--latent", args->spec.latent, "vae: the size of the code")->check(CLI::PositiveNumber)->capture_default_str();
+    cmd->add_flag("--batch-norm", args->spec.batch_norm, "conv: BatchNorm2d after each convolution but the last");
+    cmd->add_option("--coding-activation", args->spec.coding_activation,
+                    "dense: the coding layer's activation (default: --activation), e.g. sigmoid for a sparse model");
+    cmd->add_option("--noise", args->spec.noise,
+                    "Denoising: corrupt the input in training, gaussian:SIGMA, dropout:RATE or mask:RATIO[:PATCH] "
+                    "(square patches of PATCH pixels, default 1)");
+    cmd->add_flag("--masked-loss", args->spec.masked_loss, "With --noise mask: the loss on the masked pixels only");
+    cmd->add_option("--sparsity", args->spec.sparsity,
+                    "Sparse codes: l1:WEIGHT (WEIGHT times the mean L1 norm of the codes) or kl:TARGET:WEIGHT "
+                    "(WEIGHT times the KL divergence of each code's mean activation to TARGET, summed over codes)");
+    cmd->add_option("--contractive", args->spec.contractive,
+                    "dense: add WEIGHT times the squared Frobenius norm of the coding layer's Jacobian")
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--loss", args->spec.loss, "Reconstruction loss: mse, or bce (needs --output-activation sigmoid)")
+        ->check(CLI::IsMember({"mse", "bce"}))
+        ->capture_default_str();
     cmd->add_flag("--untied,!--tied", args->untied, "Untied: the decoder gets its own weights (default: tied, reusing the encoder's transposed)");
     cmd->add_option("--activation", args->spec.activation, "Hidden activation")->capture_default_str();
     cmd->add_option("--output-activation", args->spec.output_activation, "Output activation (none, sigmoid, ...)")
@@ -203,6 +337,13 @@ void add_train_command(CLI::App& app) {
     cmd->add_option("--train-samples", args->train_samples, "Use only the first N training images");
     cmd->add_option("--test-samples", args->test_samples, "Use only the first N test images");
     cmd->add_option("--out", args->out, "Folder for the results")->capture_default_str();
+    cmd->add_option("--validation-samples", args->validation_samples,
+                    "Hold out the last N training images for per-epoch validation (0: validate on the test images)")
+        ->capture_default_str();
+    cmd->add_option("--early-stopping", args->early_stopping,
+                    "Stop when the validation loss has not improved for PATIENCE epochs, keeping the best weights")
+        ->check(CLI::PositiveNumber);
+    cmd->add_option("--lr-schedule", args->lr_schedule, "cosine (to 0 over --epochs), step:EVERY:GAMMA or exponential:GAMMA");
     cmd->add_flag("--quiet", args->quiet, "No progress line");
     cmd->add_flag("--resume", args->resume, "Layerwise: continue after the last finished phase in OUT/checkpoints");
     cmd->callback([args] { run_train(*args); });

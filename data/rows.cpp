@@ -69,6 +69,14 @@ void Rows::gather(const std::size_t* indices, std::size_t n, float* out) const {
     }
 }
 
+Rows Rows::range(std::size_t begin, std::size_t end) const {
+    if (begin >= end || end > count())
+        throw std::out_of_range(fmt::format("Rows::range: rows [{}, {}) of {}", begin, end, count()));
+    Shape shape = shape_;
+    shape[0] = end - begin;
+    return bytes_ ? Rows(bytes_ + begin * width_, shape) : Rows(floats_ + begin * width_, shape);
+}
+
 Array<float> Rows::slice(std::size_t begin, std::size_t end) const {
     if (begin > end || end > count())
         throw std::out_of_range(fmt::format("Rows::slice: rows [{}, {}) of {}", begin, end, count()));

@@ -40,6 +40,8 @@ public:
     void gather(const std::size_t* indices, std::size_t n, float* out) const;
     /// Rows [begin, end) as floats, in the array's shape with end - begin first.
     Array<float> slice(std::size_t begin, std::size_t end) const;
+    /// Rows [begin, end) as a view of the same array (a training part and a validation part). end > begin.
+    Rows range(std::size_t begin, std::size_t end) const;
 
 private:
     Rows(const float* values, Shape shape);

@@ -3,12 +3,20 @@
 #include <fmt/format.h>
 
 #include <aegrad/autograd/shape_ops.hpp>
+#include <aegrad/nn/activation.hpp>
+#include <aegrad/nn/batch_norm.hpp>
 #include <aegrad/nn/pooling.hpp>
 #include <aegrad/nn/shape_layers.hpp>
 
 namespace aegrad::models {
 
 using namespace nn;
+
+namespace {
+template <class Layer> struct LayerKind {
+    using type = Layer;
+};
+} // namespace
 
 template <class T>
 BasicConvAutoencoder<T>::BasicConvAutoencoder(ConvAutoencoderOptions o, Generator& gen) : options_(std::move(o)) {
@@ -29,15 +37,25 @@ BasicConvAutoencoder<T>::BasicConvAutoencoder(ConvAutoencoderOptions o, Generato
     const auto act = options_.activation();
     encoder_->add(std::make_shared<BasicReshape<T>>(
         std::vector<long>{long(options_.channels()), long(options_.height()), long(options_.width())}));
+    // A convolution and its activation; with batch_norm, conv -> BatchNorm2d -> activation.
+    const auto add_conv = [&](SequentialT& seq, auto kind, Conv2dLayerOptions o, Activation activation) {
+        using Layer = typename decltype(kind)::type;
+        if (!options_.batch_norm()) {
+            seq.add(std::make_shared<Layer>(o.activation(activation), gen));
+            return;
+        }
+        seq.add(std::make_shared<Layer>(o.activation(Activation::none), gen));
+        seq.add(std::make_shared<BasicBatchNorm2d<T>>(BatchNormLayerOptions(o.out())));
+        if (activation != Activation::none)
+            seq.add(std::make_shared<BasicActivationLayer<T>>(activation));
+    };
     std::size_t in = options_.channels();
     for (std::size_t filters : f) {
-        encoder_->add(std::make_shared<BasicConv2d<T>>(
-            Conv2dLayerOptions(in, filters, k).padding(Padding::same()).activation(act), gen));
+        add_conv(*encoder_, LayerKind<BasicConv2d<T>>{}, Conv2dLayerOptions(in, filters, k).padding(Padding::same()), act);
         encoder_->add(std::make_shared<BasicMaxPool2d<T>>(2));
         in = filters;
     }
-    encoder_->add(std::make_shared<BasicConv2d<T>>(
-        Conv2dLayerOptions(in, options_.coding_size(), k).padding(Padding::same()).activation(act), gen));
+    add_conv(*encoder_, LayerKind<BasicConv2d<T>>{}, Conv2dLayerOptions(in, options_.coding_size(), k).padding(Padding::same()), act);
     encoder_->add(std::make_shared<BasicGlobalAvgPool2d<T>>());
 
     const Size2 grid = sizes.back();
@@ -57,12 +75,12 @@ BasicConvAutoencoder<T>::BasicConvAutoencoder(ConvAutoencoderOptions o, Generato
             return std::pair{static_cast<std::size_t>(pad), static_cast<std::size_t>(2 * pad - excess)};
         };
         const auto h = crop(sizes[stage + 1].h, sizes[stage].h), w = crop(sizes[stage + 1].w, sizes[stage].w);
-        auto layer = Conv2dLayerOptions(in, out, k)
-                         .stride(2)
-                         .padding(Padding(h.first, w.first))
-                         .output_padding({h.second, w.second})
-                         .activation(last ? options_.output_activation() : act);
-        decoder_->add(std::make_shared<BasicConvTranspose2d<T>>(layer, gen));
+        const auto layer =
+            Conv2dLayerOptions(in, out, k).stride(2).padding(Padding(h.first, w.first)).output_padding({h.second, w.second});
+        if (last)  // the output: no BatchNorm, the output activation
+            decoder_->add(std::make_shared<BasicConvTranspose2d<T>>(Conv2dLayerOptions(layer).activation(options_.output_activation()), gen));
+        else
+            add_conv(*decoder_, LayerKind<BasicConvTranspose2d<T>>{}, layer, act);
         in = out;
     }
     decoder_->add(std::make_shared<BasicFlatten<T>>());

@@ -8,6 +8,7 @@
 #include <memory>
 #include <vector>
 
+#include <aegrad/models/autoencoder.hpp>
 #include <aegrad/nn/conv.hpp>
 #include <aegrad/nn/dense.hpp>
 #include <aegrad/nn/sequential.hpp>
@@ -27,12 +28,14 @@ struct ConvAutoencoderOptions {
     AEGRAD_OPTION(std::size_t, decoder_channels, 16)   // of the grid the decoder's Dense layer fills
     AEGRAD_OPTION(nn::Activation, activation, nn::Activation::relu)
     AEGRAD_OPTION(nn::Activation, output_activation, nn::Activation::none)
+    /// BatchNorm2d after every convolution but the decoder's last (conv -> BatchNorm -> activation).
+    AEGRAD_OPTION(bool, batch_norm, false)
 
 private:
     std::size_t channels_, height_, width_;
 };
 
-template <class T> class BasicConvAutoencoder : public nn::BasicModule<T> {
+template <class T> class BasicConvAutoencoder : public BasicAutoencoder<T> {
 public:
     using SequentialT = nn::BasicSequential<T>;
     /// Throws std::invalid_argument when the image is too small for the pooling stages.
@@ -41,6 +44,8 @@ public:
     /// x [B, C H W] (flat, as the data loader gives) or [B, C, H, W] -> a reconstruction of the same shape.
     Tensor<T> forward(const Tensor<T>& x) override;
     std::string type_name() const override { return "ConvAutoencoder"; }
+    Tensor<T> encode(const Tensor<T>& x) override { return this->forward_in_scope("encoder", *encoder_, x); }
+    Tensor<T> decode(const Tensor<T>& codes) override { return this->forward_in_scope("decoder", *decoder_, codes); }
 
     /// encoder: x -> [B, coding_size]; decoder: codes -> [B, C H W].
     const std::shared_ptr<SequentialT>& encoder() const { return encoder_; }

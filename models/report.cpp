@@ -1,5 +1,9 @@
 #include <aegrad/models/report.hpp>
 
+#include <algorithm>
+
+#include <fmt/format.h>
+
 #include <aegrad/autograd/grad_mode.hpp>
 #include <aegrad/data/png.hpp>
 #include <aegrad/data/svg_plot.hpp>
@@ -14,6 +18,32 @@ void write_reconstructions(const std::string& path, nn::Module& model, data::Row
     Array<float> originals = images.slice(0, std::min(count, images.count()));
     Array<float> reconstructed = model(Tensor<float>(originals)).value();
     data::write_image_grid_png(path, {originals, reconstructed}, h, w, 2);
+}
+
+void write_denoising_reconstructions(const std::string& path, Autoencoder& model, const Objective& objective,
+                                     data::Rows images, std::size_t h, std::size_t w, std::size_t count) {
+    NoGradGuard no_grad;
+    model.eval();
+    Array<float> originals = images.slice(0, std::min(count, images.count()));
+    Generator gen(objective.options().seed());
+    Array<float> noisy = objective.corrupt(Tensor<float>(originals), gen).input.value();
+    Array<float> reconstructed = model(Tensor<float>(noisy)).value();
+    data::write_image_grid_png(path, {noisy, reconstructed, originals}, h, w, 2);
+}
+
+void write_image_grid(const std::string& path, const Array<float>& images, std::size_t h, std::size_t w,
+                      std::size_t columns) {
+    const std::size_t n = images.shape()[0], pixels = h * w;
+    if (columns == 0 || n == 0 || n % columns != 0 || images.size() != n * pixels)
+        throw std::invalid_argument(fmt::format("write_image_grid: {} images of {}x{} in {} columns do not make a grid",
+                                                n, h, w, columns));
+    std::vector<Array<float>> rows;
+    for (std::size_t first = 0; first < n; first += columns) {
+        Array<float> row = Array<float>::from_shape({columns, pixels});
+        std::copy_n(images.data() + first * pixels, columns * pixels, row.data());
+        rows.push_back(std::move(row));
+    }
+    data::write_image_grid_png(path, rows, h, w, 2);
 }
 
 void write_loss_plot(const std::string& path, const nn::History& history) {

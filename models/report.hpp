@@ -3,6 +3,7 @@
 #include <string>
 
 #include <aegrad/data/rows.hpp>
+#include <aegrad/models/objective.hpp>
 #include <aegrad/nn/module.hpp>
 #include <aegrad/nn/history.hpp>
 
@@ -12,6 +13,15 @@ namespace aegrad::models {
 /// reconstructions by `model`, as a PNG.
 void write_reconstructions(const std::string& path, nn::Module& model, data::Rows images, std::size_t h,
                            std::size_t w, std::size_t count = 10);
+
+/// For a denoising model: the corrupted inputs (as training corrupts them), their reconstructions, and the
+/// clean originals, as three rows of a PNG.
+void write_denoising_reconstructions(const std::string& path, Autoencoder& model, const Objective& objective,
+                                     data::Rows images, std::size_t h, std::size_t w, std::size_t count = 10);
+
+/// images [n, h*w] (values in [0, 1]; n a multiple of `columns`) as a grid of `columns` per row: a VAE's samples or interpolations.
+void write_image_grid(const std::string& path, const Array<float>& images, std::size_t h, std::size_t w,
+                      std::size_t columns);
 
 /// Training and validation loss per epoch (all phases in sequence, phase boundaries dashed) as SVG.
 void write_loss_plot(const std::string& path, const nn::History& history);

@@ -18,12 +18,14 @@ BasicStackedAutoencoder<T>::BasicStackedAutoencoder(StackedAutoencoderOptions op
     decoder_ = this->register_module("decoder", std::make_shared<SequentialT>());
     std::vector<std::shared_ptr<Dense>> encoders;
     std::size_t in = options_.input();
-    for (std::size_t size : sizes) {
-        if (size == 0)
+    for (std::size_t i = 0; i < sizes.size(); ++i) {
+        if (sizes[i] == 0)
             throw std::invalid_argument("StackedAutoencoder: layer sizes must be positive");
-        encoders.push_back(encoder_->add(
-            std::make_shared<Dense>(DenseOptions(in, size).activation(options_.activation()).init(options_.init()), gen)));
-        in = size;
+        const bool coding = i + 1 == sizes.size();
+        const Activation act = coding ? options_.coding_activation().value_or(options_.activation()) : options_.activation();
+        encoders.push_back(
+            encoder_->add(std::make_shared<Dense>(DenseOptions(in, sizes[i]).activation(act).init(options_.init()), gen)));
+        in = sizes[i];
     }
     // Decoder layer j mirrors encoder layer k = depth-1-j; the last one produces the input.
     for (std::size_t j = 0; j < sizes.size(); ++j) {

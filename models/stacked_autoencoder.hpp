@@ -5,6 +5,9 @@
 #include <memory>
 #include <vector>
 
+#include <optional>
+
+#include <aegrad/models/autoencoder.hpp>
 #include <aegrad/nn/dense.hpp>
 #include <aegrad/nn/sequential.hpp>
 
@@ -17,6 +20,9 @@ struct StackedAutoencoderOptions {
     const std::vector<std::size_t>& layers() const { return layers_; }
     AEGRAD_OPTION(nn::Activation, activation, nn::Activation::relu)        // every layer but the output
     AEGRAD_OPTION(nn::Activation, output_activation, nn::Activation::none)  // e.g. sigmoid for pixels in [0, 1]
+    /// The coding layer's own activation (Géron's sparse models: sigmoid codes behind ReLU layers); unset:
+    /// `activation`.
+    AEGRAD_OPTION(std::optional<nn::Activation>, coding_activation, std::nullopt)
     AEGRAD_OPTION(bool, tied, true)
     AEGRAD_OPTION(nn::Init, init, nn::Init::glorot_uniform)
 
@@ -25,15 +31,14 @@ private:
     std::vector<std::size_t> layers_;
 };
 
-template <class T> class BasicStackedAutoencoder : public nn::BasicModule<T> {
+template <class T> class BasicStackedAutoencoder : public BasicAutoencoder<T> {
 public:
     using SequentialT = nn::BasicSequential<T>;
     explicit BasicStackedAutoencoder(StackedAutoencoderOptions options, Generator& gen = nn::default_generator());
 
-    /// x [B, input] -> reconstruction [B, input]
-    Tensor<T> forward(const Tensor<T>& x) override {
-        return this->forward_in_scope("decoder", *decoder_, this->forward_in_scope("encoder", *encoder_, x));
-    }
+    /// x [B, input] -> codes [B, layers.back()] -> reconstruction [B, input]
+    Tensor<T> encode(const Tensor<T>& x) override { return this->forward_in_scope("encoder", *encoder_, x); }
+    Tensor<T> decode(const Tensor<T>& codes) override { return this->forward_in_scope("decoder", *decoder_, codes); }
     std::string type_name() const override { return "StackedAutoencoder"; }
 
     /// The encoder and decoder share this model's parameters (they are its children, not copies).

@@ -16,7 +16,7 @@ void EarlyStopping::on_epoch_end(Module& model, const History& history, bool& st
         waited_ = 0;
         if (restore_best_) {
             best_values_.clear();
-            for (auto& p : model.parameters())
+            for (auto& [name, p] : model.named_state())  // buffers too: a BatchNorm's statistics belong to its weights
                 best_values_.push_back(p.value());
         }
     } else if (++waited_ >= patience_) {
@@ -27,9 +27,9 @@ void EarlyStopping::on_epoch_end(Module& model, const History& history, bool& st
 void EarlyStopping::on_train_end(Module& model, const History&) {
     if (!restore_best_ || best_values_.empty())
         return;
-    auto params = model.parameters();
-    for (std::size_t i = 0; i < params.size(); ++i)
-        xt::noalias(params[i].mutable_value()) = best_values_[i];
+    auto state = model.named_state();
+    for (std::size_t i = 0; i < state.size(); ++i)
+        xt::noalias(state[i].second.mutable_value()) = best_values_[i];
 }
 
 void ModelCheckpoint::on_epoch_end(Module& model, const History& history, bool&) {

@@ -8,14 +8,15 @@
 namespace aegrad::nn {
 
 namespace {
-template <class T>
+// Depth-first over the module tree, each node once: `own` picks parameters or buffers.
+template <class T, class Own>
 void collect(const BasicModule<T>& m, const std::string& prefix, std::unordered_set<const Node<T>*>& seen,
-             std::vector<typename BasicModule<T>::NamedParameter>& out) {
-    for (const auto& [name, p] : m.own_parameters())
+             std::vector<typename BasicModule<T>::NamedParameter>& out, Own own) {
+    for (const auto& [name, p] : own(m))
         if (seen.insert(p.id()).second)
             out.emplace_back(prefix + name, p);
     for (const auto& [name, child] : m.named_children())
-        collect(*child, prefix + name + ".", seen, out);
+        collect(*child, prefix + name + ".", seen, out, own);
 }
 
 template <class T>
@@ -32,7 +33,21 @@ void collect_leaves(BasicModule<T>& m, const std::string& path, std::vector<std:
 template <class T> std::vector<typename BasicModule<T>::NamedParameter> BasicModule<T>::named_parameters() const {
     std::vector<NamedParameter> out;
     std::unordered_set<const Node<T>*> seen;
-    collect(*this, "", seen, out);
+    collect(*this, "", seen, out, [](const BasicModule& m) -> const auto& { return m.own_parameters(); });
+    return out;
+}
+
+template <class T> std::vector<typename BasicModule<T>::NamedParameter> BasicModule<T>::named_buffers() const {
+    std::vector<NamedParameter> out;
+    std::unordered_set<const Node<T>*> seen;
+    collect(*this, "", seen, out, [](const BasicModule& m) -> const auto& { return m.own_buffers(); });
+    return out;
+}
+
+template <class T> std::vector<typename BasicModule<T>::NamedParameter> BasicModule<T>::named_state() const {
+    auto out = named_parameters();
+    for (auto& b : named_buffers())
+        out.push_back(std::move(b));
     return out;
 }
 
@@ -75,9 +90,10 @@ template <class T> void BasicModule<T>::unfreeze() {
 template <class T> void BasicModule<T>::check_name(const std::string& name) const {
     if (name.empty() || name.find('.') != std::string::npos)
         throw std::invalid_argument(fmt::format("{}: name '{}' must be non-empty and contain no dots", type_name(), name));
-    for (const auto& [n, p] : params_)
-        if (n == name)
-            throw std::invalid_argument(fmt::format("{}: a parameter is already named '{}'", type_name(), name));
+    for (const auto* list : {&params_, &buffers_})
+        for (const auto& [n, p] : *list)
+            if (n == name)
+                throw std::invalid_argument(fmt::format("{}: a parameter or buffer is already named '{}'", type_name(), name));
     for (const auto& [n, c] : children_)
         if (n == name)
             throw std::invalid_argument(fmt::format("{}: a submodule is already named '{}'", type_name(), name));
@@ -91,6 +107,17 @@ template <class T> Tensor<T> BasicModule<T>::register_parameter(const std::strin
         p.set_label(name);
     params_.emplace_back(name, p);
     return p;
+}
+
+template <class T> Tensor<T> BasicModule<T>::register_buffer(const std::string& name, TensorT b) {
+    check_name(name);
+    if (!b.defined())
+        throw std::invalid_argument(fmt::format("{}: buffer '{}' is undefined", type_name(), name));
+    b.set_requires_grad(false);
+    if (b.label().empty())
+        b.set_label(name);
+    buffers_.emplace_back(name, b);
+    return b;
 }
 
 template class BasicModule<float>;

@@ -1,5 +1,8 @@
 #pragma once
-// Module: named parameters and named submodules, train/eval mode, zero_grad and freezing.
+// Module: named parameters, buffers and submodules, train/eval mode, zero_grad and freezing.
+//
+// A buffer is state that is saved and loaded with the model but is not learnt by gradient descent (a
+// BatchNorm's running mean and variance): optimizers never see it, summaries do not count it.
 //
 // A parameter shared between modules (a tied weight) is one node registered in both; every listing
 // (parameters(), named_parameters(), summaries, optimizers, files) deduplicates by node identity and keeps
@@ -41,6 +44,11 @@ public:
     std::vector<TensorT> parameters() const;
     /// Parameters registered by this module itself (not its children), shared ones included.
     const std::vector<NamedParameter>& own_parameters() const { return params_; }
+    /// Every buffer of this module and its descendants, named like parameters.
+    std::vector<NamedParameter> named_buffers() const;
+    const std::vector<NamedParameter>& own_buffers() const { return buffers_; }
+    /// Parameters then buffers: everything a model file holds.
+    std::vector<NamedParameter> named_state() const;
     const std::vector<std::pair<std::string, ModulePtr>>& named_children() const { return children_; }
     /// Leaf modules (no children) in depth-first registration order, with their dotted paths.
     std::vector<std::pair<std::string, BasicModule*>> named_leaves();
@@ -60,6 +68,8 @@ public:
 protected:
     /// Registers `p` under `name` (non-empty, no dots, unique in this module) and returns it.
     TensorT register_parameter(const std::string& name, TensorT p);
+    /// Registers state that is saved with the model but takes no gradient (the tensor never requires one).
+    TensorT register_buffer(const std::string& name, TensorT b);
     /// child.forward(x) with the ops it records named under `name` ("decoder.1/linear"), for gradient
     /// attribution and graph exports.
     static TensorT forward_in_scope(const std::string& name, BasicModule& child, const TensorT& x) {
@@ -74,7 +84,7 @@ protected:
 
 private:
     void check_name(const std::string& name) const;
-    std::vector<NamedParameter> params_;
+    std::vector<NamedParameter> params_, buffers_;
     std::vector<std::pair<std::string, ModulePtr>> children_;
     bool training_ = true;
 };

@@ -2,6 +2,7 @@
 // Everything in nn/: modules, layers, losses, optimizers, schedules, training, summaries and files.
 #include <aegrad/nn/activation.hpp>
 #include <aegrad/nn/activation_kind.hpp>
+#include <aegrad/nn/batch_norm.hpp>
 #include <aegrad/nn/callbacks.hpp>
 #include <aegrad/nn/conv.hpp>
 #include <aegrad/nn/dense.hpp>
@@ -14,6 +15,7 @@
 #include <aegrad/nn/module.hpp>
 #include <aegrad/nn/noise_layers.hpp>
 #include <aegrad/nn/optimizer.hpp>
+#include <aegrad/nn/penalties.hpp>
 #include <aegrad/nn/pooling.hpp>
 #include <aegrad/nn/progress.hpp>
 #include <aegrad/nn/safetensors.hpp>

@@ -141,7 +141,7 @@ template <class T>
 void save_parameters(const BasicModule<T>& model, const std::string& path,
                      const std::map<std::string, std::string>& metadata) {
     NamedArrays<T> arrays;
-    for (const auto& [name, p] : model.named_parameters())
+    for (const auto& [name, p] : model.named_state())
         arrays.emplace_back(name, p.value());
     write_safetensors(path, arrays, metadata);
 }
@@ -152,7 +152,7 @@ template <class T> void load_parameters(BasicModule<T>& model, const std::string
     for (auto& [name, a] : arrays)
         in_file[name] = &a;
     std::vector<std::string> missing, problems;
-    auto params = model.named_parameters();
+    auto params = model.named_state();
     for (const auto& [name, p] : params) {
         auto it = in_file.find(name);
         if (it == in_file.end()) {

@@ -3,7 +3,8 @@
 // header {"name": {"dtype": "F32", "shape": [..], "data_offsets": [begin, end]}, "__metadata__": {..}},
 // then the raw little-endian data. PyTorch, JAX and others read and write it.
 //
-// Names come from named_parameters(), so a tied weight is stored once. Files are written under a
+// Names come from named_state() (parameters, then buffers such as BatchNorm's running statistics), so a
+// tied weight is stored once. Files are written under a
 // temporary name, flushed to disk and renamed: a crash never leaves a half-written file behind.
 #include <map>
 #include <string>
@@ -31,11 +32,11 @@ template <class T> NamedArrays<T> read_safetensors(const std::string& path);
 /// The "__metadata__" string map of a file (empty when it has none). Throws FormatError like the reader.
 std::map<std::string, std::string> read_safetensors_metadata(const std::string& path);
 
-/// Saves a model's parameters under their named_parameters() names.
+/// Saves a model's parameters and buffers under their named_state() names.
 template <class T>
 void save_parameters(const BasicModule<T>& model, const std::string& path,
                      const std::map<std::string, std::string>& metadata = {});
-/// Loads into a model's existing parameter nodes (ties are kept). Checks that the names match exactly
+/// Loads into a model's existing parameter and buffer nodes (ties are kept). Checks that the names match exactly
 /// (listing missing and unexpected ones) and that shapes and dtypes agree; on any mismatch nothing is
 /// changed.
 template <class T> void load_parameters(BasicModule<T>& model, const std::string& path);
