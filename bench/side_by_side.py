@@ -9,7 +9,8 @@ faster of two measurements for the gemm limit; the median over both processes is
   (a) an epoch of the seed model (tied 784-100-30, Adam, Fashion-MNIST) at batch 256 and 32, on 1 and 2 threads:
       aegrad as a user runs it (`aegrad train`, no environment variables); PyTorch with OpenBLAS's detected core
       and with OPENBLAS_CORETYPE=Haswell, its best taken;
-  (b) training images/s of the default conv autoencoder (Géron's) on 1 and 2 threads;
+  (b) training images/s of the default conv autoencoder (Géron's) on 1 and 2 threads, and of two variants: the
+      same model denoising (Gaussian noise, sigma 0.2) and Géron's VAE 784-150-100-(10) at batch 128;
   (c) the tape's overhead per recorded op;
 and prints the BLAS core each side used, the ratios, resident memory, and the gemm limit: the seed epoch's
 matrix-product FLOPs over the sgemm rate measured on the same products (all 11 of a training step, with their
@@ -141,7 +142,7 @@ def one_run(args, out_dir):
     cores = [None, "Haswell"]  # OpenBLAS's own choice, and the AVX2 kernels forced
     epochs = {256: 2 if args.quick else 4, 32: 1 if args.quick else 2}
     conv_runs = "2" if args.quick else "5"
-    results = {"seed": [], "conv": [], "tape": {}}
+    results = {"seed": [], "conv": [], "variants": [], "tape": {}}
 
     print("tape and gemm ...", flush=True)
     tape = tape_numbers(args.build)
@@ -178,6 +179,17 @@ def one_run(args, out_dir):
                              "--runs", conv_runs])
             row["pytorch"] = dict(last_json(out), peak_rss=peak)
         results["conv"].append(row)
+
+    for model, batch in (("denoising-conv", 256), ("vae", 128)):
+        for threads in (1, 2):
+            print(f"{model}, {threads} thread(s) ...", flush=True)
+            flags = ["--model", model, "--threads", str(threads), "--batch", str(batch), "--runs", conv_runs]
+            out, peak = run([f"{args.build}/bench/bench_conv"] + flags)
+            row = {"model": model, "threads": threads, "aegrad": dict(last_json(out), peak_rss=peak)}
+            if torch_ok:
+                out, peak = run([PYTHON, f"{HERE}/torch_conv_model.py", "--throughput"] + flags)
+                row["pytorch"] = dict(last_json(out), peak_rss=peak)
+            results["variants"].append(row)
 
     lines = report(results, torch_ok)
     print("\n".join(lines))
@@ -242,6 +254,14 @@ def report(results, torch_ok):
                      f"{t['images_per_s']:.0f} | {a['images_per_s'] / t['images_per_s']:.2f} | "
                      f"{a['peak_rss']:.0f}; {t['peak_rss']:.0f} |" if t else
                      f"| {row['threads']} thread(s) | {a['images_per_s']:.0f} | - | - | {a['peak_rss']:.0f} |")
+    lines += ["", "| variant training | aegrad images/s | PyTorch images/s | aegrad / PyTorch | peak RSS MB (aegrad; PyTorch) |",
+              "|---|---|---|---|---|"]
+    for row in results.get("variants", []):
+        a, t = row["aegrad"], row.get("pytorch")
+        lines.append(f"| {row['model']}, {row['threads']} thread(s), batch {a['batch']} | {a['images_per_s']:.0f} | "
+                     f"{t['images_per_s']:.0f} | {a['images_per_s'] / t['images_per_s']:.2f} | "
+                     f"{a['peak_rss']:.0f}; {t['peak_rss']:.0f} |" if t else
+                     f"| {row['model']}, {row['threads']} thread(s) | {a['images_per_s']:.0f} | - | - | {a['peak_rss']:.0f} |")
     pt = results["tape"].get("pytorch")
     lines += ["", f"Tape overhead per recorded op (add on [2, 2]): aegrad {tape['recorded_add_ns']:.0f} ns "
                   f"(raw xtensor {tape['raw_add_ns']:.0f} ns)" +

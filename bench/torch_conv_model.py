@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """PyTorch's side of the conv autoencoder comparison: Géron's Fashion-MNIST model, configured as aegrad's
-default (Glorot-uniform kernels, zero biases, ReLU, linear output, Adam 1e-3, MSE).
+default (Glorot-uniform kernels, zero biases, ReLU, linear output, Adam 1e-3, MSE). With --model
+denoising-conv it learns to undo Gaussian noise (sigma 0.2, drawn each step); with --model vae it is Géron's
+variational autoencoder 784-150-100-(10), loss MSE + KL / 784 — as bench_conv's models.
 
 Two modes, each printing one JSON line:
-    torch_conv_model.py --throughput --threads 1 --batch 256 --steps 20 --runs 5
+    torch_conv_model.py --throughput --threads 1 --batch 256 --steps 20 --runs 5 [--model ...]
         training images/s: `runs` timings of `steps` steps each (after 3 warm-up steps); the median and all runs
     torch_conv_model.py --epochs 10 --batch 256 --threads 1
         test MSE after training on the whole training set, and seconds per epoch
@@ -39,6 +41,24 @@ def geron_conv_autoencoder():
     return model
 
 
+class VariationalAutoencoder(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.encoder = torch.nn.Sequential(torch.nn.Linear(784, 150), torch.nn.ReLU(), torch.nn.Linear(150, 100),
+                                           torch.nn.ReLU())
+        self.mean, self.log_var = torch.nn.Linear(100, 10), torch.nn.Linear(100, 10)
+        self.decoder = torch.nn.Sequential(torch.nn.Linear(10, 100), torch.nn.ReLU(), torch.nn.Linear(100, 150),
+                                           torch.nn.ReLU(), torch.nn.Linear(150, 784))
+        self.apply(keras_init)
+
+    def loss(self, x):
+        h = self.encoder(x)
+        mu, lv = self.mean(h), self.log_var(h)
+        z = mu + torch.exp(0.5 * lv) * torch.randn_like(mu)
+        kl = (-0.5 * (1 + lv - mu ** 2 - torch.exp(lv)).sum(dim=1)).mean()
+        return torch.nn.functional.mse_loss(self.decoder(z), x) + kl / 784
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
@@ -49,22 +69,33 @@ def main():
     ap.add_argument("--throughput", action="store_true")
     ap.add_argument("--steps", type=int, default=20)
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--model", default="conv", choices=["conv", "denoising-conv", "vae"])
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
-    train = load(args.data, "train").reshape(-1, 1, 28, 28)
-    model = geron_conv_autoencoder()
+    train = load(args.data, "train")
+    if args.model == "vae":
+        model = VariationalAutoencoder()
+    else:
+        train = train.reshape(-1, 1, 28, 28)
+        model = geron_conv_autoencoder()
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     loss_fn = torch.nn.MSELoss()
 
+    def objective(x):
+        if args.model == "vae":
+            return model.loss(x)
+        noisy = x + 0.2 * torch.randn_like(x) if args.model == "denoising-conv" else x
+        return loss_fn(model(noisy), x)
+
     def step(x):
         opt.zero_grad()
-        loss = loss_fn(model(x), x)
+        loss = objective(x)
         loss.backward()
         opt.step()
         return loss
 
-    out = {"threads": args.threads, "batch": args.batch, "torch": torch.__version__,
+    out = {"model": args.model, "threads": args.threads, "batch": args.batch, "torch": torch.__version__,
            "blas_core": openblas_core()}
     if args.throughput:
         x = train[: args.batch].contiguous()

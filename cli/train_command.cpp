@@ -40,6 +40,7 @@ struct TrainArgs {
     std::uint64_t seed = 42;
     std::size_t validation_samples = 0;
     int early_stopping = 0;  // patience; 0: off
+    const CLI::Option* early_stopping_flag = nullptr;  // to tell "not given" from a patience of 0
     std::string lr_schedule;
 };
 
@@ -98,7 +99,7 @@ models::EpochBudget check_flags(TrainArgs& a) {
     try {
         if (!a.layers.empty())
             a.spec.layers = parse_positive_list(a.layers);
-        a.spec.tied = a.spec.model == "dense" && !a.untied;
+        a.spec.tied = !a.untied;
         if (a.spec.model != "dense" && a.schedule != "joint")
             throw UsageError(fmt::format("--schedule {}: layer-wise pretraining is for --model dense", a.schedule));
         if (a.spec.model != "dense" && a.untied)
@@ -107,9 +108,16 @@ models::EpochBudget check_flags(TrainArgs& a) {
             throw UsageError("--batch-norm: BatchNorm goes between the conv model's convolutions (--model conv)");
         if (a.spec.model != "dense" && !a.spec.coding_activation.empty())
             throw UsageError("--coding-activation: only the dense model has a coding layer of its own");
-        for (const auto* name : {&a.spec.activation, &a.spec.output_activation, &a.spec.coding_activation})
-            if (!name->empty())
-                nn::activation_from_name(*name);
+        for (auto [flag, name] : {std::pair{"--activation", &a.spec.activation}, {"--output-activation", &a.spec.output_activation},
+                                  {"--coding-activation", &a.spec.coding_activation}})
+            try {
+                if (!name->empty())
+                    nn::activation_from_name(*name);
+            } catch (const std::invalid_argument& e) {
+                throw UsageError(fmt::format("{} {}: {}", flag, *name, e.what()));
+            }
+        if (a.spec.contractive < 0)
+            throw UsageError("--contractive: the weight must be >= 0");
         // The objective's own checks (needs a model; the image size is known once the data is read).
         const auto objective = a.spec.objective(28, 28, a.seed);
         if (a.schedule == "layerwise" && (objective.noise().kind != models::Noise::Kind::none ||
@@ -119,7 +127,7 @@ models::EpochBudget check_flags(TrainArgs& a) {
                              "loss options are for --schedule joint");
         if (a.spec.contractive > 0 && a.spec.model != "dense")
             throw UsageError("--contractive: the penalty needs a dense coding layer (--model dense)");
-        if (a.early_stopping < 0)
+        if (a.early_stopping < 0 || (a.early_stopping_flag && a.early_stopping_flag->count() && a.early_stopping == 0))
             throw UsageError("--early-stopping: the patience must be a positive number of epochs");
         if (!a.lr_schedule.empty())
             parse_lr_schedule(a.lr_schedule, a.lr, a.epochs);
@@ -247,7 +255,6 @@ void run_train(TrainArgs a) {
         set_num_threads(a.threads);
     const auto train = data::load_mnist(a.data_dir, data::Split::train, a.train_samples);
     const auto test = data::load_mnist(a.data_dir, data::Split::test, a.test_samples);
-    fs::create_directories(a.out);
     std::shared_ptr<models::StackedAutoencoder> dense;  // the layer-wise scheduler needs the dense type
     std::shared_ptr<models::Autoencoder> model;
     if (a.spec.model == "dense")
@@ -262,6 +269,7 @@ void run_train(TrainArgs a) {
         }
     }();
     const DataSplit split = split_validation(a, train, test);
+    fs::create_directories(a.out);  // only once every flag has been checked against the model and the data
     fmt::print("aegrad train: {}, {} params; {} schedule, {} epochs, batch {}, {} lr {}\n",
                a.spec.describe(train.rows, train.cols), nn::count_parameters(*model), a.schedule, a.epochs, a.batch,
                a.optimizer, a.lr);
@@ -305,8 +313,7 @@ void add_train_command(CLI::App& app) {
                     "Sparse codes: l1:WEIGHT (WEIGHT times the mean L1 norm of the codes) or kl:TARGET:WEIGHT "
                     "(WEIGHT times the KL divergence of each code's mean activation to TARGET, summed over codes)");
     cmd->add_option("--contractive", args->spec.contractive,
-                    "dense: add WEIGHT times the squared Frobenius norm of the coding layer's Jacobian")
-        ->check(CLI::NonNegativeNumber);
+                    "dense: add WEIGHT times the squared Frobenius norm of the coding layer's Jacobian");
     cmd->add_option("--loss", args->spec.loss, "Reconstruction loss: mse, or bce (needs --output-activation sigmoid)")
         ->check(CLI::IsMember({"mse", "bce"}))
         ->capture_default_str();
@@ -340,9 +347,8 @@ void add_train_command(CLI::App& app) {
     cmd->add_option("--validation-samples", args->validation_samples,
                     "Hold out the last N training images for per-epoch validation (0: validate on the test images)")
         ->capture_default_str();
-    cmd->add_option("--early-stopping", args->early_stopping,
-                    "Stop when the validation loss has not improved for PATIENCE epochs, keeping the best weights")
-        ->check(CLI::PositiveNumber);
+    args->early_stopping_flag = cmd->add_option("--early-stopping", args->early_stopping,
+                    "Stop when the validation loss has not improved for PATIENCE epochs, keeping the best weights");
     cmd->add_option("--lr-schedule", args->lr_schedule, "cosine (to 0 over --epochs), step:EVERY:GAMMA or exponential:GAMMA");
     cmd->add_flag("--quiet", args->quiet, "No progress line");
     cmd->add_flag("--resume", args->resume, "Layerwise: continue after the last finished phase in OUT/checkpoints");
