@@ -75,7 +75,7 @@ void add_summary_command(CLI::App& app) {
     cmd->callback([=] {
         if (!layers->empty())
             spec->layers = parse_positive_list(*layers);
-        spec->tied = spec->model == "dense" && !*untied;
+        spec->tied = !*untied;
         const auto side = static_cast<std::size_t>(std::lround(std::sqrt(double(*input))));
         if (spec->model == "conv" && side * side != *input)
             throw std::invalid_argument(fmt::format("--input {}: a conv model needs a square image", *input));

@@ -7,6 +7,7 @@
 // A parameter shared between modules (a tied weight) is one node registered in both; every listing
 // (parameters(), named_parameters(), summaries, optimizers, files) deduplicates by node identity and keeps
 // the first name met in registration order, so a tied weight is counted, stepped and saved once.
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -17,6 +18,28 @@
 #include <aegrad/nn/activation_kind.hpp>
 
 namespace aegrad::nn {
+
+template <class T> class BasicModule;
+
+/// While one is alive on a thread, it is called with every module a parent runs through forward_in_scope
+/// and that module's output: how summary() learns each layer's output shape from one real forward pass.
+template <class T> class ForwardObserver {
+public:
+    using Fn = std::function<void(const BasicModule<T>&, const Tensor<T>&)>;
+    explicit ForwardObserver(Fn fn) : fn_(std::move(fn)), previous_(slot()) { slot() = &fn_; }
+    ~ForwardObserver() { slot() = previous_; }
+    ForwardObserver(const ForwardObserver&) = delete;
+    ForwardObserver& operator=(const ForwardObserver&) = delete;
+    static const Fn* current() { return slot(); }
+
+private:
+    static const Fn*& slot() {
+        thread_local const Fn* active = nullptr;
+        return active;
+    }
+    Fn fn_;
+    const Fn* previous_;
+};
 
 template <class T> class BasicModule {
 public:
@@ -74,7 +97,10 @@ protected:
     /// attribution and graph exports.
     static TensorT forward_in_scope(const std::string& name, BasicModule& child, const TensorT& x) {
         NameScope scope(name);
-        return child.forward(x);
+        TensorT y = child.forward(x);
+        if (auto* observe = ForwardObserver<T>::current())
+            (*observe)(child, y);
+        return y;
     }
     template <class M> std::shared_ptr<M> register_module(const std::string& name, std::shared_ptr<M> m) {
         check_name(name);

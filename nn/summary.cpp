@@ -42,9 +42,22 @@ template <class T> std::string summary(BasicModule<T>& model, const Shape& input
         name_of[p.id()] = name;
     std::map<const Node<T>*, std::vector<std::string>> readers;  // node -> layers that register it
 
-    Shape with_batch{1};
+    // Batch 2, in evaluation mode: a BatchNorm needs more than one value per channel and must not move its
+    // running statistics for a summary.
+    Shape with_batch{2};
     with_batch.insert(with_batch.end(), input_shape.begin(), input_shape.end());
     Tensor<T> x(Array<T>(xt::zeros<T>(with_batch)));
+    const bool was_training = model.is_training();
+    model.eval();
+    // Each layer's output shape from one forward pass of the whole model, whatever its wiring (a VAE's two
+    // heads); when that pass fails, the leaves are run as a chain instead.
+    std::map<const BasicModule<T>*, Shape> output_shape;
+    try {
+        ForwardObserver<T> observe([&](const BasicModule<T>& m, const Tensor<T>& y) { output_shape[&m] = y.shape(); });
+        model.forward(x);
+    } catch (const std::exception&) {
+        output_shape.clear();
+    }
     bool shapes_known = true;
 
     const std::string rule(78, '=');
@@ -52,7 +65,9 @@ template <class T> std::string summary(BasicModule<T>& model, const Shape& input
     for (auto& [path, layer] : model.named_leaves()) {
         const std::string label = path.empty() ? layer->type_name() : fmt::format("{} ({})", path, layer->type_name());
         std::string shape = "?";
-        if (shapes_known) {
+        if (auto it = output_shape.find(layer); it != output_shape.end()) {
+            shape = batch_shape(it->second);
+        } else if (shapes_known) {
             try {
                 x = layer->forward(x);
                 shape = batch_shape(x.shape());
@@ -87,6 +102,7 @@ template <class T> std::string summary(BasicModule<T>& model, const Shape& input
     std::sort(shared_lines.begin(), shared_lines.end());
     out += shared_lines.empty() ? "Shared params: none\n"
                                 : fmt::format("Shared params (counted once): {}\n", fmt::join(shared_lines, "; "));
+    model.train(was_training);
     return out;
 }
 

@@ -60,6 +60,10 @@ TEST_CASE("A VAE reconstructs from the mean in evaluation, samples and interpola
     CHECK(xt::allclose(xt::view(line, 2), xt::view(vae.decode(Tensor<float>(mb)).value(), 0)));
     CHECK(xt::allclose(xt::view(line, 1), xt::view(vae.decode(Tensor<float>(Array<float>((ma + mb) / 2.0f))).value(), 0), 1e-5, 1e-6));
     CHECK_THROWS_AS(vae.interpolate(a, b, 1), std::invalid_argument);
+    // The summary follows the model's own wiring (two heads side by side), not a chain of its layers.
+    const std::string table = nn::summary(vae, {12});
+    CHECK(table.find("log_var (Dense)                     (None, 3)") != std::string::npos);
+    CHECK(table.find("decoder.0 (Dense)                   (None, 8)") != std::string::npos);
     CHECK_THROWS_WITH_AS(vae(unit_rows(2, 5, 1)), doctest::Contains("VariationalAutoencoder"), ShapeError);
 }
 
@@ -76,6 +80,12 @@ TEST_CASE("BatchNorm in the conv model sits between the convolutions, and its st
     CHECK(nn::count_parameters(bn) == nn::count_parameters(plain) + 2 * (4 + 6 + 5 + 4));
     const auto x = unit_rows(3, 144, 4);
     CHECK(bn(x).shape() == Shape{3, 144});
+    // A summary runs the model in evaluation mode: the running statistics do not move, the mode comes back.
+    const auto& first_norm = dynamic_cast<nn::BatchNorm2d&>(*(*bn.encoder())[2]);
+    const Array<float> before = first_norm.running_mean().value();
+    nn::summary(bn, {144});
+    CHECK(first_norm.running_mean().value() == before);
+    CHECK(bn.is_training());
 }
 
 TEST_CASE("Noise and sparsity options parse their flag forms and refuse the rest") {
