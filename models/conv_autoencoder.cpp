@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <aegrad/autograd/shape_ops.hpp>
-#include <aegrad/nn/activation.hpp>
 #include <aegrad/nn/batch_norm.hpp>
 #include <aegrad/nn/pooling.hpp>
 #include <aegrad/nn/shape_layers.hpp>
@@ -37,7 +36,7 @@ BasicConvAutoencoder<T>::BasicConvAutoencoder(ConvAutoencoderOptions o, Generato
     const auto act = options_.activation();
     encoder_->add(std::make_shared<BasicReshape<T>>(
         std::vector<long>{long(options_.channels()), long(options_.height()), long(options_.width())}));
-    // A convolution and its activation; with batch_norm, conv -> BatchNorm2d -> activation.
+    // A convolution and its activation; with batch_norm, conv -> BatchNorm2d with the activation (a ReLU fused).
     const auto add_conv = [&](SequentialT& seq, auto kind, Conv2dLayerOptions o, Activation activation) {
         using Layer = typename decltype(kind)::type;
         if (!options_.batch_norm()) {
@@ -45,9 +44,7 @@ BasicConvAutoencoder<T>::BasicConvAutoencoder(ConvAutoencoderOptions o, Generato
             return;
         }
         seq.add(std::make_shared<Layer>(o.activation(Activation::none), gen));
-        seq.add(std::make_shared<BasicBatchNorm2d<T>>(BatchNormLayerOptions(o.out())));
-        if (activation != Activation::none)
-            seq.add(std::make_shared<BasicActivationLayer<T>>(activation));
+        seq.add(std::make_shared<BasicBatchNorm2d<T>>(BatchNormLayerOptions(o.out()).activation(activation)));
     };
     std::size_t in = options_.channels();
     for (std::size_t filters : f) {

@@ -28,7 +28,8 @@ struct ConvAutoencoderOptions {
     AEGRAD_OPTION(std::size_t, decoder_channels, 16)   // of the grid the decoder's Dense layer fills
     AEGRAD_OPTION(nn::Activation, activation, nn::Activation::relu)
     AEGRAD_OPTION(nn::Activation, output_activation, nn::Activation::none)
-    /// BatchNorm2d after every convolution but the decoder's last (conv -> BatchNorm -> activation).
+    /// BatchNorm2d after every convolution but the decoder's last (conv -> BatchNorm -> activation, the
+    /// activation fused into the BatchNorm).
     AEGRAD_OPTION(bool, batch_norm, false)
 
 private:

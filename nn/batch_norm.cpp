@@ -24,8 +24,13 @@ template <class T> Tensor<T> BasicBatchNorm<T>::forward(const Tensor<T>& x) {
     if (x.dim() != dims_ || x.shape()[1] != options_.channels())
         throw ShapeError(fmt::format("{}: expects input [B, {}{}], got {}", type_name(), options_.channels(),
                                      dims_ == 4 ? ", H, W" : "", shape_str(x.shape())));
-    return batch_norm(x, weight_, bias_, &running_mean_.mutable_value(), &running_var_.mutable_value(),
-                      BatchNormOptions().training(this->is_training()).momentum(options_.momentum()).eps(options_.eps()));
+    const auto [epilogue, after] = fuse_activation(options_.activation());
+    return activate(after, batch_norm(x, weight_, bias_, &running_mean_.mutable_value(), &running_var_.mutable_value(),
+                                      BatchNormOptions()
+                                          .training(this->is_training())
+                                          .momentum(options_.momentum())
+                                          .eps(options_.eps())
+                                          .epilogue(epilogue)));
 }
 
 template class BasicBatchNorm<float>;

@@ -4,6 +4,7 @@
 // saved and loaded with the model but never stepped by an optimizer. Training normalises by the batch's
 // statistics and moves the running ones towards them; evaluation uses the running ones.
 #include <aegrad/autograd/batch_norm.hpp>
+#include <aegrad/nn/activation.hpp>
 #include <aegrad/nn/module.hpp>
 
 namespace aegrad::nn {
@@ -14,6 +15,7 @@ struct BatchNormLayerOptions {
     AEGRAD_OPTION(double, momentum, 0.1)
     AEGRAD_OPTION(double, eps, 1e-5)
     AEGRAD_OPTION(bool, affine, true)  // false: no weight and bias
+    AEGRAD_OPTION(Activation, activation, Activation::none)  // applied after; a ReLU is fused into the op
 
 private:
     std::size_t channels_;
@@ -25,6 +27,7 @@ public:
     BasicBatchNorm(BatchNormLayerOptions options, std::size_t dims);
     Tensor<T> forward(const Tensor<T>& x) override;
     std::string type_name() const override { return dims_ == 2 ? "BatchNorm1d" : "BatchNorm2d"; }
+    Activation output_activation() const override { return options_.activation(); }
 
     const Tensor<T>& weight() const { return weight_; }
     const Tensor<T>& bias() const { return bias_; }

@@ -57,6 +57,11 @@ TEST_CASE("gradcheck: batch_norm") {
         CHECK_GRADCHECK([](const In& v) { return batch_norm(v[0], v[1], v[2], nullptr, nullptr); },
                         {random_tensor({1, 2, 3, 4}, 4), random_tensor({2}, 5), random_tensor({2}, 6)});
     }
+    SUBCASE("training, a fused ReLU") {
+        CHECK_GRADCHECK(
+            [](const In& v) { return batch_norm(v[0], v[1], v[2], nullptr, nullptr, BatchNormOptions().epilogue(Epilogue::relu)); },
+            {random_tensor({3, 2, 3, 3}, 11), random_tensor({2}, 12), random_tensor({2}, 13)});
+    }
     SUBCASE("training, no scale or shift") {
         CHECK_GRADCHECK([](const In& v) { return batch_norm(v[0], {}, {}, nullptr, nullptr) * v[0]; },
                         {random_tensor({3, 2, 2, 2}, 7)});

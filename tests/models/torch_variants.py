@@ -47,6 +47,8 @@ def cases(t):
             x, torch.zeros(3), torch.ones(3), gamma, beta, training=True, momentum=0.1, eps=1e-5), ["x", "gamma", "beta"])
         out[kind + "_eval"] = (lambda x, gamma, beta, rm, rv: F.batch_norm(
             x, rm, rv, gamma, beta, training=False, eps=1e-5), ["x", "gamma", "beta"])
+    out["bn2d_relu"] = (lambda x, gamma, beta: F.relu(F.batch_norm(
+        x, None, None, gamma, beta, training=True, eps=1e-5)), ["x", "gamma", "beta"])
     out["reparameterize"] = (lambda mu, lv, eps: mu + torch.exp(0.5 * lv) * eps, ["mu", "lv"])
     out["bce"] = (lambda p, t: F.binary_cross_entropy(p, t), ["p", "t"])
     out["masked_mse"] = (lambda p, t, mask: ((p - t) ** 2 * mask).sum() / mask.sum(), ["p", "t"])
@@ -113,7 +115,7 @@ def main():
     compare("vae loss", t["vaeloss.y"], loss.detach(), failures)
     for name, g in grads.items():
         compare(f"vae d{name}", t[f"vaegrad.{name}"], g, failures)
-    if checked < 11:
+    if checked < 12:
         failures.append(f"only {checked} cases in the file")
     if failures:
         print("FAILED:\n  " + "\n  ".join(failures))

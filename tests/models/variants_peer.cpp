@@ -59,6 +59,11 @@ int main(int argc, char** argv) {
                  batch_norm(x2, gamma2, beta2, &mean, &var, BatchNormOptions().training(false)));
     }
     {
+        const auto x = uniform({3, 3, 4, 4}, -2, 3), gamma = uniform({3}), beta = uniform({3});
+        add_case(out, "bn2d_relu", {{"x", x}, {"gamma", gamma}, {"beta", beta}},
+                 batch_norm(x, gamma, beta, nullptr, nullptr, BatchNormOptions().epilogue(Epilogue::relu)));
+    }
+    {
         const auto mu = uniform({4, 3}), lv = uniform({4, 3}), eps = uniform({4, 3}, -2, 2, false);
         add_case(out, "reparameterize", {{"mu", mu}, {"lv", lv}, {"eps", eps}}, reparameterize(mu, lv, eps.value()));
     }
