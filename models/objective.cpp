@@ -1,5 +1,6 @@
 #include <aegrad/models/objective.hpp>
 
+#include <optional>
 #include <sstream>
 #include <vector>
 
@@ -173,8 +174,10 @@ Masked<float> Objective::corrupt(const Tensor<float>& x, Generator& gen) const {
 
 LossTerms Objective::terms(const Tensor<float>& x, bool training) {
     // Evaluation draws what it must (masks, a VAE's codes) from a fixed seed, so evaluations compare.
-    Generator eval_gen(options_.seed() + 1);
-    Generator& gen = training ? gen_ : eval_gen;
+    std::optional<Generator> eval_gen;
+    if (!training)
+        eval_gen.emplace(options_.seed() + 1);
+    Generator& gen = training ? gen_ : *eval_gen;
     Masked<float> input{x, {}};
     if (training || options_.masked_loss())
         input = corrupt(x, gen);
@@ -190,7 +193,10 @@ LossTerms Objective::terms(const Tensor<float>& x, bool training) {
         codes = model_.encode(input.input);
         reconstruction = model_.decode(codes);
     }
-    const Tensor<float> target(Array<float>(xt::reshape_view(x.value(), reconstruction.value().shape())));
+    // The clean input in the reconstruction's shape (a conv model's images come back as flat rows).
+    const Tensor<float> target = x.shape() == reconstruction.shape()
+                                     ? x
+                                     : Tensor<float>(Array<float>(xt::reshape_view(x.value(), reconstruction.value().shape())));
     Tensor<float> loss;
     if (options_.masked_loss())
         loss = masked_mse_loss(reconstruction, target, Array<float>(xt::reshape_view(input.mask, reconstruction.value().shape())));
