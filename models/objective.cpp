@@ -139,6 +139,8 @@ std::string Sparsity::str() const {
 Objective::Objective(ObjectiveOptions options, Autoencoder& model) : options_(options), model_(model), gen_(options.seed()) {
     if (options_.masked_loss() && options_.noise().kind != Noise::Kind::mask)
         throw std::invalid_argument("--masked-loss: needs masking noise (--noise mask:RATIO[:PATCH]) to say which pixels");
+    if (options_.masked_loss() && options_.loss() != ReconstructionLoss::mse)
+        throw std::invalid_argument("--masked-loss: the loss on the masked pixels is a mean squared error (--loss mse)");
     if (options_.contractive() < 0)
         throw std::invalid_argument("--contractive: the weight must be >= 0");
     if (options_.contractive() > 0 && !coding_dense(model_))

@@ -28,6 +28,11 @@ train sparse --layers 64,128 --coding-activation sigmoid --sparsity l1:1e-3 --va
   "$(metric sparse val_mse)" || fail "sparse val_loss does not include the penalty"
 [[ $(metric sparse validation_samples) == 300 && $(metric sparse train_samples) == 1200 ]] || fail "validation split"
 
+# Binary cross-entropy on sigmoid outputs; a contractive penalty on sigmoid codes.
+train bce --loss bce --output-activation sigmoid --epochs 1
+[[ $(metric bce loss) == bce ]] || fail "metrics.json lacks the loss"
+train contractive --coding-activation sigmoid --contractive 0.01 --untied --epochs 1
+
 # Masked: the loss on masked pixels; early stopping and a cosine schedule on the way.
 train masked --noise mask:0.5:4 --masked-loss --early-stopping 3 --lr-schedule cosine --epochs 3
 awk -F, 'NR == 1 { for (i = 1; i <= NF; ++i) if ($i == "lr") c = i } NR == 2 { first = $c } NR == 4 { exit !($c < first) }' \

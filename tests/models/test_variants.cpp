@@ -133,11 +133,18 @@ TEST_CASE("Objectives: noise only in training with the clean input as target; pe
     CHECK(contractive.terms(x, true).total.item() - plain ==
           doctest::Approx(0.1 * nn::contractive_penalty(codes, coding.weight(), nn::Activation::sigmoid).item()));
 
+    StackedAutoencoder probabilities(StackedAutoencoderOptions(16, {6}).output_activation(nn::Activation::sigmoid), gen);
+    Objective bce(ObjectiveOptions().loss(ReconstructionLoss::bce), probabilities);
+    CHECK(bce.terms(x, true).total.item() == doctest::Approx(binary_cross_entropy(probabilities(x), x).item()));
+
     ConvAutoencoder conv(ConvAutoencoderOptions(1, 8, 8).filters({2}).coding_size(3));
     CHECK_THROWS_WITH_AS(Objective(ObjectiveOptions().contractive(0.1), conv), doctest::Contains("dense coding layer"),
                          std::invalid_argument);
     CHECK_THROWS_WITH_AS(Objective(ObjectiveOptions().masked_loss(true), model), doctest::Contains("masking noise"),
                          std::invalid_argument);
+    CHECK_THROWS_AS(Objective(ObjectiveOptions().noise(Noise::parse("mask:0.5")).masked_loss(true).image_height(4)
+                                  .image_width(4).loss(ReconstructionLoss::bce), model),
+                    std::invalid_argument);
 }
 
 TEST_CASE("A masked objective's loss covers the masked pixels only, and a VAE's adds KL / input size") {
