@@ -99,7 +99,9 @@ def main():
     }[args.model]()
     model.apply(glorot)
     batch = 128 if args.model == "vae" else 32
-    opt = torch.optim.NAdam(model.parameters(), lr=1e-3, eps=1e-7)
+    # foreach: torch 1.13's default single-tensor NAdam multiplies mu twice into its momentum product
+    # (fixed in later releases); the foreach path computes NAdam as documented.
+    opt = torch.optim.NAdam(model.parameters(), lr=1e-3, eps=1e-7, foreach=True)
     for _ in range(args.epochs):
         model.train()
         for idx in torch.randperm(len(train)).split(batch):

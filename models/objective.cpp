@@ -1,5 +1,6 @@
 #include <aegrad/models/objective.hpp>
 
+#include <cmath>
 #include <optional>
 #include <sstream>
 #include <vector>
@@ -39,7 +40,7 @@ double number(const std::string& text) {
 }
 
 // The coding layer of a stacked autoencoder, for the contractive penalty: its Dense layer, or null.
-template <class Model> nn::Dense* coding_dense(Model& model) {
+nn::Dense* coding_dense(Autoencoder& model) {
     auto* stacked = dynamic_cast<StackedAutoencoder*>(&model);
     if (!stacked)
         return nullptr;
