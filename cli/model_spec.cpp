@@ -161,7 +161,7 @@ models::ObjectiveOptions ModelSpec::objective(std::size_t rows, std::size_t cols
         .loss(loss == "bce" ? models::ReconstructionLoss::bce : models::ReconstructionLoss::mse)
         .image_height(rows)
         .image_width(cols)
-        .seed(seed);
+        .seed(seed ^ 0x9E3779B97F4A7C15ULL);  // its own stream: the noise must not repeat the initialisation's draws
 }
 
 } // namespace aegrad::cli
