@@ -1,6 +1,7 @@
 #include <aegrad/models/layerwise_pretrainer.hpp>
 
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -28,16 +29,46 @@ Array<float> apply_in_chunks(Module& layer, data::Rows input) {
 }
 } // namespace
 
-Array<float> encode_through(const StackedAutoencoder& model, data::Rows input, std::size_t k) {
+Array<float> encode_through(const LayeredAutoencoder& model, data::Rows input, std::size_t k) {
     if (k == 0)
         return input.slice(0, input.count());
-    Array<float> codes = apply_in_chunks(*(*model.encoder())[0], input);
+    Array<float> codes = apply_in_chunks(*model.encoder_stage(0), input);
     for (std::size_t i = 1; i < k; ++i)
-        codes = apply_in_chunks(*(*model.encoder())[i], codes);
+        codes = apply_in_chunks(*model.encoder_stage(i), codes);
     return codes;
 }
 
-LayerwisePretrainer::LayerwisePretrainer(StackedAutoencoder& model, PretrainOptions options)
+ObjectiveOptions phase_objective(const ObjectiveOptions& objective, const LayeredAutoencoder& model, std::size_t phase) {
+    const std::size_t depth = model.depth();
+    if (phase >= depth)
+        return objective;
+    ObjectiveOptions o = objective;
+    o.seed(objective.seed() + 1000 * (phase + 1));  // each phase its own noise
+    if (phase + 1 < depth)
+        o.sparsity({}).contractive(0);
+    if (phase == 0) {
+        if (o.image_height() == 0 && model.boundary(0).size() == 3)
+            o.image_height(model.boundary(0)[1]).image_width(model.boundary(0)[2]);
+        return o;
+    }
+    o.loss(ReconstructionLoss::mse);
+    if (o.noise().kind == Noise::Kind::mask) {
+        Noise n = o.noise();
+        const Shape in = model.boundary(0), here = model.boundary(phase);
+        if (here.size() == 3) {
+            const double scale = in.size() == 3 ? static_cast<double>(here[1]) / static_cast<double>(in[1]) : 1.0;
+            n.patch = std::max<std::size_t>(1, static_cast<std::size_t>(std::lround(static_cast<double>(n.patch) * scale)));
+            o.image_height(here[1]).image_width(here[2]);
+        } else {
+            n.patch = 1;
+            o.image_height(1).image_width(here[0]);
+        }
+        o.noise(n);
+    }
+    return o;
+}
+
+LayerwisePretrainer::LayerwisePretrainer(LayeredAutoencoder& model, PretrainOptions options)
     : model_(model), options_(std::move(options)) {
     if (!options_.optimizer())
         options_.optimizer([](std::vector<Tensor<float>> p) -> std::unique_ptr<Optimizer> {
@@ -97,8 +128,9 @@ std::vector<PhaseReport> LayerwisePretrainer::run(data::Rows train, std::optiona
         std::optional<data::Rows> val_inputs;
         if (validation)
             val_inputs = rows_for_phase(*validation, val_codes);
-        std::shared_ptr<Module> target = fine_tune ? nullptr : model_.shallow(phase);
-        Module& trained = fine_tune ? static_cast<Module&>(model_) : *target;
+        std::shared_ptr<Autoencoder> target = fine_tune ? nullptr : model_.shallow(phase);
+        Autoencoder& trained = fine_tune ? static_cast<Autoencoder&>(model_) : *target;
+        Objective objective(phase_objective(options_.objective(), model_, phase), trained);
 
         auto optimizer = options_.optimizer()(trained.parameters());
         if (fine_tune)
@@ -110,8 +142,8 @@ std::vector<PhaseReport> LayerwisePretrainer::run(data::Rows train, std::optiona
             .progress(options_.progress())
             .phase(report.name);
         if (validation)
-            fit_options.validation([&val_inputs](Module& m) { return evaluate(m, *val_inputs, reconstruction_mse()); });
-        report.history = fit(trained, *optimizer, inputs, reconstruction_mse(), fit_options);
+            fit_options.validation([&](Module&) { return objective.evaluate(*val_inputs).loss; });
+        report.history = fit(trained, *optimizer, inputs, objective.loss_fn(), fit_options);
         report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
         if (checkpoints) {  // the history first: a checkpoint without its history is never left behind
             report.history.write_csv(checkpoint_path(phase) + ".csv");

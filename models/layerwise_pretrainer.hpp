@@ -1,9 +1,13 @@
 #pragma once
-// Greedy layer-wise pretraining (Hinton & Salakhutdinov 2006; Géron ch. 17) as a scheduler: phase k
-// trains the shallow autoencoder (encoder layer k + its mirror decoder layer) to reconstruct the codes of
-// layers 0..k-1, computed once per phase; then the whole stack is fine-tuned end to end. Each phase has
-// its own epochs and a fresh optimizer. With a checkpoint folder, every finished phase is saved and a
-// new run resumes after the last finished phase, ending with the same weights as an uninterrupted run.
+// Greedy layer-wise pretraining (Hinton & Salakhutdinov 2006; Géron ch. 17) as a scheduler over any
+// LayeredAutoencoder (dense or conv): phase k trains the shallow autoencoder of stage k (encoder stage k +
+// its mirror decoder stage) to reconstruct the codes of stages 0..k-1, computed once per phase; then the
+// whole stack is fine-tuned end to end. Each phase has its own epochs and a fresh optimizer. With a
+// checkpoint folder, every finished phase is saved and a new run resumes after the last finished phase,
+// ending with the same weights as an uninterrupted run.
+//
+// With an objective, every phase corrupts its own input with the objective's noise: a stacked denoising
+// autoencoder (Vincent et al. 2010). See phase_objective for how each phase adapts it.
 #include <functional>
 #include <memory>
 #include <optional>
@@ -11,7 +15,8 @@
 #include <vector>
 
 #include <aegrad/models/epoch_budget.hpp>
-#include <aegrad/models/stacked_autoencoder.hpp>
+#include <aegrad/models/layered_autoencoder.hpp>
+#include <aegrad/models/objective.hpp>
 #include <aegrad/nn/optimizer.hpp>
 #include <aegrad/nn/trainer.hpp>
 
@@ -30,6 +35,7 @@ struct PretrainOptions {
                                         // otherwise old checkpoints there are replaced
     AEGRAD_OPTION(OptimizerFactory, optimizer, nullptr)  // default: Adam(1e-3)
     AEGRAD_OPTION(double, finetune_lr_scale, 1.0)  // fine-tuning's learning rate = the optimizer's times this
+    AEGRAD_OPTION(ObjectiveOptions, objective, {})  // default: plain reconstruction, mean squared error
 };
 
 struct PhaseReport {
@@ -41,7 +47,7 @@ struct PhaseReport {
 
 class LayerwisePretrainer {
 public:
-    LayerwisePretrainer(StackedAutoencoder& model, PretrainOptions options);
+    LayerwisePretrainer(LayeredAutoencoder& model, PretrainOptions options);
     /// Runs (or resumes) every phase on `train` (floats, or bytes seen as byte / 255); `validation` (optional)
     /// gives per-epoch validation losses on the same codes.
     std::vector<PhaseReport> run(data::Rows train, std::optional<data::Rows> validation = std::nullopt);
@@ -49,11 +55,20 @@ public:
     std::string checkpoint_path(std::size_t index) const;
 
 private:
-    StackedAutoencoder& model_;
+    LayeredAutoencoder& model_;
     PretrainOptions options_;
 };
 
-/// The input pushed through encoder layers 0..k-1 (no graph), i.e. what phase k reconstructs.
-Array<float> encode_through(const StackedAutoencoder& model, data::Rows input, std::size_t k);
+/// The input pushed through encoder stages 0..k-1 in evaluation mode (no graph), i.e. what phase k
+/// reconstructs: [N, |model.boundary(k)|].
+Array<float> encode_through(const LayeredAutoencoder& model, data::Rows input, std::size_t k);
+
+/// Phase `phase`'s objective (phase depth() is fine-tuning, which gets `objective` as it is):
+///   - the noise corrupts the phase's own input; masking noise hides patches of a feature map scaled to its
+///     size (at least 1 pixel), and single entries of flat codes;
+///   - the sparsity and contractive penalties act on the model's codes, so only in the last phase;
+///   - inner phases reconstruct real-valued codes, so with mean squared error whatever `objective` says
+///     (BCE needs targets in [0, 1]).
+ObjectiveOptions phase_objective(const ObjectiveOptions& objective, const LayeredAutoencoder& model, std::size_t phase);
 
 } // namespace aegrad::models

@@ -4,6 +4,7 @@
 #include <aegrad/models/classifier.hpp>
 #include <aegrad/models/conv_autoencoder.hpp>
 #include <aegrad/models/epoch_budget.hpp>
+#include <aegrad/models/layered_autoencoder.hpp>
 #include <aegrad/models/layerwise_pretrainer.hpp>
 #include <aegrad/models/objective.hpp>
 #include <aegrad/models/report.hpp>

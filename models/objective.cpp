@@ -39,12 +39,14 @@ double number(const std::string& text) {
     return v;
 }
 
-// The coding layer of a stacked autoencoder, for the contractive penalty: its Dense layer, or null.
+// The coding layer of a stacked autoencoder (or of the shallow autoencoder of its last layer-wise phase),
+// for the contractive penalty: its Dense layer, or null.
 nn::Dense* coding_dense(Autoencoder& model) {
-    auto* stacked = dynamic_cast<StackedAutoencoder*>(&model);
-    if (!stacked)
-        return nullptr;
-    return dynamic_cast<nn::Dense*>((*stacked->encoder())[stacked->depth() - 1].get());
+    if (auto* stacked = dynamic_cast<StackedAutoencoder*>(&model))
+        return dynamic_cast<nn::Dense*>((*stacked->encoder())[stacked->depth() - 1].get());
+    if (auto* shallow = dynamic_cast<ShallowAutoencoder*>(&model))
+        return dynamic_cast<nn::Dense*>(shallow->encoder().get());
+    return nullptr;
 }
 } // namespace
 

@@ -39,13 +39,29 @@ BasicStackedAutoencoder<T>::BasicStackedAutoencoder(StackedAutoencoderOptions op
     }
 }
 
-template <class T> std::shared_ptr<BasicSequential<T>> BasicStackedAutoencoder<T>::shallow(std::size_t k) const {
-    if (k >= depth())
-        throw std::out_of_range(fmt::format("StackedAutoencoder::shallow: phase {} of a {}-layer model", k, depth()));
-    auto pair = std::make_shared<SequentialT>();
-    pair->add((*encoder_)[k]);
-    pair->add((*decoder_)[depth() - 1 - k]);
-    return pair;
+namespace {
+void check_stage(std::size_t k, std::size_t depth) {
+    if (k >= depth)
+        throw std::out_of_range(fmt::format("StackedAutoencoder: stage {} of a {}-layer model", k, depth));
+}
+} // namespace
+
+template <class T> Shape BasicStackedAutoencoder<T>::boundary(std::size_t k) const {
+    if (k > depth())
+        throw std::out_of_range(fmt::format("StackedAutoencoder: boundary {} of a {}-layer model", k, depth()));
+    return {k == 0 ? options_.input() : options_.layers()[k - 1]};
+}
+
+template <class T>
+typename BasicLayeredAutoencoder<T>::ModulePtr BasicStackedAutoencoder<T>::encoder_stage(std::size_t k) const {
+    check_stage(k, depth());
+    return (*encoder_)[k];
+}
+
+template <class T>
+typename BasicLayeredAutoencoder<T>::ModulePtr BasicStackedAutoencoder<T>::decoder_stage(std::size_t k) const {
+    check_stage(k, depth());
+    return (*decoder_)[depth() - 1 - k];
 }
 
 template class BasicStackedAutoencoder<float>;

@@ -3,11 +3,10 @@
 // the decoder mirroring the encoder. Tied (the default): each decoder layer is a DenseTranspose of its
 // mirror encoder layer, so the model has about half the parameters.
 #include <memory>
+#include <optional>
 #include <vector>
 
-#include <optional>
-
-#include <aegrad/models/autoencoder.hpp>
+#include <aegrad/models/layered_autoencoder.hpp>
 #include <aegrad/nn/dense.hpp>
 #include <aegrad/nn/sequential.hpp>
 
@@ -31,7 +30,7 @@ private:
     std::vector<std::size_t> layers_;
 };
 
-template <class T> class BasicStackedAutoencoder : public BasicAutoencoder<T> {
+template <class T> class BasicStackedAutoencoder : public BasicLayeredAutoencoder<T> {
 public:
     using SequentialT = nn::BasicSequential<T>;
     explicit BasicStackedAutoencoder(StackedAutoencoderOptions options, Generator& gen = nn::default_generator());
@@ -44,12 +43,12 @@ public:
     /// The encoder and decoder share this model's parameters (they are its children, not copies).
     const std::shared_ptr<SequentialT>& encoder() const { return encoder_; }
     const std::shared_ptr<SequentialT>& decoder() const { return decoder_; }
-    /// Number of encoder layers.
-    std::size_t depth() const { return options_.layers().size(); }
-    /// The shallow autoencoder of greedy pretraining phase k: encoder layer k and its mirror decoder
-    /// layer, the same modules (and parameters) as in this model. Phase k reconstructs the codes of
-    /// layer k-1 (the input for k = 0).
-    std::shared_ptr<SequentialT> shallow(std::size_t k) const;
+    /// Number of encoder layers; stage k is encoder layer k, and its mirror the decoder layer depth-1-k.
+    /// Phase k of layer-wise pretraining reconstructs the codes of layer k-1 (the input for k = 0).
+    std::size_t depth() const override { return options_.layers().size(); }
+    Shape boundary(std::size_t k) const override;
+    typename BasicLayeredAutoencoder<T>::ModulePtr encoder_stage(std::size_t k) const override;
+    typename BasicLayeredAutoencoder<T>::ModulePtr decoder_stage(std::size_t k) const override;
     const StackedAutoencoderOptions& options() const { return options_; }
 
 private:

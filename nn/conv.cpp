@@ -101,8 +101,29 @@ template <class T> BasicConvTranspose2d<T>::BasicConvTranspose2d(Conv2dLayerOpti
     reset_parameters(gen);
 }
 
+template <class T>
+BasicConvTranspose2d<T>::BasicConvTranspose2d(std::shared_ptr<BasicConv2d<T>> conv, Activation activation, Size2 output_padding)
+    : options_(conv ? Conv2dLayerOptions(conv->options().out(), conv->options().in(), conv->options().kernel())
+                    : Conv2dLayerOptions(1, 1, 1)),
+      tied_(true) {
+    if (!conv)
+        throw std::invalid_argument("ConvTranspose2d: needs the Conv2d layer whose kernel it reads");
+    const Conv2dOptions& c = conv->conv_options();
+    options_.stride(c.stride())
+        .padding(Padding(c.padding().h, c.padding().w))
+        .dilation(c.dilation())
+        .output_padding(output_padding)
+        .activation(activation);
+    conv_.stride(c.stride()).dilation(c.dilation()).padding(c.padding()).output_padding(output_padding);
+    weight_ = this->register_parameter("weight", conv->weight());
+    bias_ = this->register_parameter("bias", Tensor<T>(Array<T>(xt::zeros<T>({options_.out()})), true));
+}
+
 template <class T> void BasicConvTranspose2d<T>::reset_parameters(Generator& gen) {
-    init_kernel_and_bias(weight_, bias_, options_, gen);
+    if (tied_)  // the kernel is the conv's, drawn with the conv's fans
+        bias_.mutable_value().fill(T(0));
+    else
+        init_kernel_and_bias(weight_, bias_, options_, gen);
 }
 
 template <class T> Tensor<T> BasicConvTranspose2d<T>::forward(const Tensor<T>& x) {

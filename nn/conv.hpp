@@ -2,6 +2,7 @@
 // Convolution layers: Conv2d and ConvTranspose2d, with Keras-style "same"/"valid" padding or explicit
 // sizes. Weights use PyTorch's layout ([out, in, kh, kw] and [in, out, kh, kw]) and Keras's default
 // initialisation (Glorot-uniform kernel, zero bias).
+#include <memory>
 #include <string>
 
 #include <aegrad/autograd/conv.hpp>
@@ -79,6 +80,14 @@ private:
 template <class T> class BasicConvTranspose2d : public BasicModule<T> {
 public:
     explicit BasicConvTranspose2d(Conv2dLayerOptions options, Generator& gen = default_generator());
+    /// Tied to `conv`: reads the conv's kernel node itself (its [out, in, kh, kw] is this layer's
+    /// [in, out, kh, kw], so no transpose is needed) with the conv's stride, padding and dilation, which makes
+    /// this layer the conv's adjoint, mapping the conv's output size back to its input size.
+    /// `output_padding` (below the stride) gives back the rows a strided conv dropped; only the bias
+    /// [conv's in] is this layer's own. The kernel is listed once by named_parameters, under the conv's name
+    /// when the conv comes first.
+    BasicConvTranspose2d(std::shared_ptr<BasicConv2d<T>> conv, Activation activation = Activation::none,
+                         Size2 output_padding = 0);
     Tensor<T> forward(const Tensor<T>& x) override;
     std::string type_name() const override { return "ConvTranspose2d"; }
     Activation output_activation() const override { return options_.activation(); }
@@ -88,11 +97,14 @@ public:
     const Tensor<T>& bias() const { return bias_; }
     const Conv2dLayerOptions& options() const { return options_; }
     const ConvTranspose2dOptions& conv_options() const { return conv_; }
+    /// Whether the kernel is a Conv2d's (the tied constructor).
+    bool tied() const { return tied_; }
 
 private:
     Conv2dLayerOptions options_;
     ConvTranspose2dOptions conv_;
     Tensor<T> weight_, bias_;
+    bool tied_ = false;
 };
 
 using Conv2d = BasicConv2d<float>;

@@ -46,11 +46,14 @@ TEST_CASE("The seed model's parameter counts; encoder and decoder share the mode
 TEST_CASE("The shallow autoencoder of each phase is the model's own layers") {
     StackedAutoencoder model(StackedAutoencoderOptions(20, {8, 4, 2}));
     for (std::size_t k = 0; k < 3; ++k) {
-        auto shallow = model.shallow(k);
-        CHECK((*shallow)[0] == (*model.encoder())[k]);
-        CHECK((*shallow)[1] == (*model.decoder())[2 - k]);
+        auto shallow = std::dynamic_pointer_cast<ShallowAutoencoder>(model.shallow(k));
+        REQUIRE(shallow);
+        CHECK(shallow->encoder() == (*model.encoder())[k]);
+        CHECK(shallow->decoder() == (*model.decoder())[2 - k]);
     }
-    CHECK_THROWS(model.shallow(3));
+    CHECK(model.boundary(0) == Shape{20});
+    CHECK(model.boundary(3) == Shape{2});
+    CHECK_THROWS_AS(model.shallow(3), std::out_of_range);
     Tensor<float> codes(xt::xarray<float>(xt::ones<float>({3, 8})));
     CHECK(model.shallow(1)->forward(codes).shape() == Shape{3, 8});
 }

@@ -10,6 +10,7 @@
 #include <aegrad/data/mnist.hpp>
 #include "helpers.hpp"
 #include <aegrad/models/layerwise_pretrainer.hpp>
+#include <aegrad/models/stacked_autoencoder.hpp>
 #include <aegrad/nn/nn.hpp>
 #include <aegrad/nn/trainer.hpp>
 

@@ -13,4 +13,11 @@ inline void check_module(nn::BasicModule<double>& module, Tensor<double> x) {
     CHECK_GRADCHECK([&](const std::vector<Tensor<double>>& v) { return module(v[0]); }, inputs);
 }
 
+/// Non-zero biases, so their gradients are checked away from a trivial point.
+inline void randomise_biases(nn::BasicModule<double>& module, unsigned seed) {
+    for (auto& [name, p] : module.named_parameters())
+        if (name.size() >= 4 && name.substr(name.size() - 4) == "bias")
+            p.mutable_value() = random_tensor(p.shape(), seed++, false, -0.1, 0.1).value();
+}
+
 } // namespace aegrad::testing

@@ -11,14 +11,7 @@ using aegrad::testing::check_module;
 using aegrad::testing::random_tensor;
 using In = std::vector<Tensor<double>>;
 
-namespace {
-// Non-zero biases, so their gradients are checked away from a trivial point.
-void randomise_biases(BasicModule<double>& module, unsigned seed) {
-    for (auto& [name, p] : module.named_parameters())
-        if (name.size() >= 4 && name.substr(name.size() - 4) == "bias")
-            p.mutable_value() = random_tensor(p.shape(), seed++, false, -0.1, 0.1).value();
-}
-} // namespace
+using aegrad::testing::randomise_biases;
 
 TEST_CASE("gradcheck layer: Conv2d with same, valid and explicit padding, strides and dilations") {
     Generator gen(1);
