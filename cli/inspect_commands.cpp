@@ -1,5 +1,6 @@
 // `aegrad eval`, `aegrad reconstruct` and `aegrad summary`: look at a trained model, or at an
 // architecture before training it.
+#include <array>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -61,21 +62,21 @@ void add_reconstruct_command(CLI::App& app) {
 void add_summary_command(CLI::App& app) {
     auto spec = std::make_shared<ModelSpec>();
     auto layers = std::make_shared<std::string>();
-    auto untied = std::make_shared<bool>(false);
+    auto flags = std::make_shared<std::array<bool, 3>>();  // --tied, --untied, --mirror
     auto input = std::make_shared<std::size_t>(784);
     auto* cmd = app.add_subcommand("summary", "Print a model's layers, output shapes and parameter counts");
     cmd->add_option("--model", spec->model, "Model family")->check(CLI::IsMember({"dense", "conv", "vae"}))->capture_default_str();
     cmd->add_option("--latent", spec->latent, "vae: the size of the code")->capture_default_str();
     cmd->add_flag("--batch-norm", spec->batch_norm, "conv: BatchNorm2d after each convolution but the last");
     cmd->add_option("--layers", *layers, "Encoder sizes, the last the coding size (default dense 100,30; conv 16,32,64,30)");
-    cmd->add_flag("--untied,!--tied", *untied, "Decoder with its own weights (default: tied)");
+    add_tied_flags(*cmd, (*flags)[0], (*flags)[1], (*flags)[2]);
     cmd->add_option("--input", *input, "Input size (conv: a square image of this many pixels)")->capture_default_str();
     cmd->add_option("--activation", spec->activation, "Hidden activation")->capture_default_str();
     cmd->add_option("--output-activation", spec->output_activation, "Output activation")->capture_default_str();
     cmd->callback([=] {
         if (!layers->empty())
             spec->layers = parse_positive_list(*layers);
-        spec->tied = !*untied;
+        resolve_tied(*spec, (*flags)[0], (*flags)[1], (*flags)[2]);
         const auto side = static_cast<std::size_t>(std::lround(std::sqrt(double(*input))));
         if (spec->model == "conv" && side * side != *input)
             throw std::invalid_argument(fmt::format("--input {}: a conv model needs a square image", *input));

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "commands.hpp"
+
 #include <aegrad/models/conv_autoencoder.hpp>
 #include <aegrad/models/variational_autoencoder.hpp>
 #include <aegrad/nn/init.hpp>
@@ -32,6 +34,23 @@ std::vector<std::size_t> parse_positive_list(const std::string& text, const std:
     return out;
 }
 
+void add_tied_flags(CLI::App& command, bool& tied, bool& untied, bool& mirror) {
+    auto* t = command.add_flag("--tied", tied, "Decoder reads the encoder's weights (dense: the default; conv: tied "
+                                               "kernels in the mirror layout)");
+    command.add_flag("--untied", untied, "Decoder with its own weights (conv: the default)")->excludes(t);
+    command.add_flag("--mirror", mirror, "conv: strided convolutions mirrored stage by stage, with a dense coding "
+                                         "layer (implied by --tied)");
+}
+
+void resolve_tied(ModelSpec& spec, bool tied, bool untied, bool mirror) {
+    if (spec.model == "vae" && (tied || untied))
+        throw UsageError("--tied/--untied: the VAE's decoder has its own weights");
+    if (spec.model != "conv" && mirror)
+        throw UsageError("--mirror: a layout of the conv model (--model conv)");
+    spec.tied = spec.model == "conv" ? tied : !untied;
+    spec.mirror = spec.model == "conv" && (mirror || tied);
+}
+
 std::vector<std::size_t> ModelSpec::layers_or_default() const {
     if (!layers.empty())
         return layers;
@@ -42,10 +61,16 @@ std::vector<std::size_t> ModelSpec::layers_or_default() const {
     return {100, 30};
 }
 
+std::size_t ModelSpec::depth() const {
+    const std::size_t n = layers_or_default().size();
+    return model == "conv" && !mirror ? n - 1 : n;  // Géron's innermost stage holds the coding conv
+}
+
 std::string ModelSpec::describe(std::size_t rows, std::size_t cols) const {
     const auto l = layers_or_default();
     if (model == "conv")
-        return fmt::format("conv {}x{} {} -> {}{}", rows, cols, fmt::join(l.begin(), l.end() - 1, "-"), l.back(),
+        return fmt::format("conv {}x{} {} -> {}{}{}{}", rows, cols, fmt::join(l.begin(), l.end() - 1, "-"), l.back(),
+                           mirror ? " mirror" : "", mirror ? (tied ? " tied" : " untied") : "",
                            batch_norm ? " batch-norm" : "");
     if (model == "vae")
         return fmt::format("vae {}-{} -> latent {}", rows * cols, fmt::join(l, "-"), latent);
@@ -56,6 +81,7 @@ std::map<std::string, std::string> ModelSpec::to_metadata() const {
     return {{"model", model},
             {"layers", fmt::format("{}", fmt::join(layers_or_default(), ","))},
             {"tied", tied ? "true" : "false"},
+            {"mirror", mirror ? "true" : "false"},
             {"activation", activation},
             {"output_activation", output_activation},
             {"coding_activation", coding_activation},
@@ -87,6 +113,9 @@ ModelSpec ModelSpec::from_metadata(const std::map<std::string, std::string>& m, 
     s.coding_activation = get("coding_activation", "");
     s.latent = parse_positive_list(get("latent", "10"), "latent").at(0);
     s.batch_norm = get("batch_norm", "false") == "true";
+    s.mirror = get("mirror", "false") == "true";
+    if (s.model == "conv" && !s.mirror)  // Géron's layout is untied (older files said "tied" for every model)
+        s.tied = false;
     s.noise = get("noise", "none");
     s.masked_loss = get("masked_loss", "false") == "true";
     s.sparsity = get("sparsity", "none");
@@ -110,15 +139,15 @@ std::shared_ptr<models::Autoencoder> ModelSpec::build(std::size_t rows, std::siz
     }
     if (l.size() < 2)
         throw std::invalid_argument("--layers: a conv model needs at least one stage and a coding size, like 16,32,64,30");
-    if (!tied)
-        throw std::invalid_argument("--untied: only the dense model has tied weights");
     Generator gen(seed);
     return std::make_shared<models::ConvAutoencoder>(models::ConvAutoencoderOptions(1, rows, cols)
                                                          .filters({l.begin(), l.end() - 1})
                                                          .coding_size(l.back())
                                                          .activation(nn::activation_from_name(activation))
                                                          .output_activation(nn::activation_from_name(output_activation))
-                                                         .batch_norm(batch_norm),
+                                                         .batch_norm(batch_norm)
+                                                         .mirror(mirror)
+                                                         .tied(mirror && tied),  // Géron's layout is untied
                                                      gen);
 }
 

@@ -3,7 +3,8 @@
 // `reconstruct` rebuild exactly the model a file holds.
 //   dense: a stacked autoencoder; `layers` are the encoder sizes, the last the coding size (100,30).
 //   conv:  a ConvAutoencoder; `layers` are the conv+pool stages' channels, then the coding size
-//          (16,32,64,30, Géron's model).
+//          (16,32,64,30, Géron's model); with `mirror`, the channels of stride-2 stages mirrored one by one,
+//          which `tied` needs (the decoder reads the encoder's kernels).
 //   vae:   a VariationalAutoencoder; `layers` are the encoder's hidden sizes (150,100), `latent` the code size.
 // The training objective (noise, penalties, loss) is stored beside it, so `reconstruct` can show what a
 // denoising model was trained to undo.
@@ -11,6 +12,8 @@
 #include <memory>
 #include <string>
 #include <vector>
+
+#include <CLI/CLI.hpp>
 
 #include <aegrad/models/objective.hpp>
 #include <aegrad/models/stacked_autoencoder.hpp>
@@ -20,7 +23,8 @@ namespace aegrad::cli {
 struct ModelSpec {
     std::string model = "dense";
     std::vector<std::size_t> layers;  // empty: the family's default
-    bool tied = true;                 // dense only
+    bool tied = true;                 // dense; conv with mirror (Géron's conv layout is untied)
+    bool mirror = false;              // conv
     std::string activation = "relu";
     std::string output_activation = "none";
     std::string coding_activation;   // dense: the coding layer's own; empty = `activation`
@@ -32,7 +36,9 @@ struct ModelSpec {
 
     /// The layers, or the family's default when none were given.
     std::vector<std::size_t> layers_or_default() const;
-    /// "784-100-30 tied" or "1x28x28 conv 16-32-64 -> 30"
+    /// The phases of layer-wise pretraining before fine-tuning: the model's stages.
+    std::size_t depth() const;
+    /// "dense 784-100-30 tied" or "conv 28x28 16-32-64 -> 30 mirror tied"
     std::string describe(std::size_t rows, std::size_t cols) const;
 
     std::map<std::string, std::string> to_metadata() const;
@@ -42,7 +48,7 @@ struct ModelSpec {
     std::shared_ptr<models::Autoencoder> build(std::size_t rows, std::size_t cols, std::uint64_t seed) const;
     /// The objective options for rows x cols images; throws std::invalid_argument for malformed values.
     models::ObjectiveOptions objective(std::size_t rows, std::size_t cols, std::uint64_t seed) const;
-    /// The dense family only (layer-wise pretraining, gradient flow, scarce labels); throws for others.
+    /// The dense family only (gradient flow, scarce labels); throws for others.
     std::shared_ptr<models::StackedAutoencoder> build_dense(std::size_t input, std::uint64_t seed) const;
 };
 
@@ -50,6 +56,13 @@ struct ModelSpec {
 /// loaded, for rows x cols images.
 std::shared_ptr<models::Autoencoder> load_model(const std::string& path, std::size_t rows, std::size_t cols,
                                                 ModelSpec* spec = nullptr);
+
+/// --tied, --untied and --mirror, for the commands that build a model.
+void add_tied_flags(CLI::App& command, bool& tied, bool& untied, bool& mirror);
+/// Sets spec.tied and spec.mirror from those flags: dense is tied unless --untied; conv is Géron's untied
+/// layout unless --mirror (untied) or --tied (tied kernels, which need the mirror layout). Throws UsageError
+/// for a flag that does not apply to the model.
+void resolve_tied(ModelSpec& spec, bool tied, bool untied, bool mirror);
 
 /// "100,30" -> {100, 30}; throws std::invalid_argument naming `flag` on anything else.
 std::vector<std::size_t> parse_positive_list(const std::string& text, const std::string& flag = "--layers");

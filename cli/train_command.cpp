@@ -31,7 +31,7 @@ struct TrainArgs {
     ModelSpec spec;
     std::string layers, schedule = "joint", optimizer = "adam", out = "aegrad-out";
     std::string data_dir = data::kFashionMnistDir;
-    bool untied = false, quiet = false, resume = false;
+    bool tied = false, untied = false, mirror = false, quiet = false, resume = false;
     int epochs = 20, threads = 0;
     std::string pretrain_epochs;
     double finetune_lr_scale = 2.0;
@@ -99,11 +99,10 @@ models::EpochBudget check_flags(TrainArgs& a) {
     try {
         if (!a.layers.empty())
             a.spec.layers = parse_positive_list(a.layers);
-        a.spec.tied = !a.untied;
-        if (a.spec.model != "dense" && a.schedule != "joint")
-            throw UsageError(fmt::format("--schedule {}: layer-wise pretraining is for --model dense", a.schedule));
-        if (a.spec.model != "dense" && a.untied)
-            throw UsageError("--untied: only the dense model has tied weights");
+        resolve_tied(a.spec, a.tied, a.untied, a.mirror);
+        if (a.spec.model == "vae" && a.schedule != "joint")
+            throw UsageError(fmt::format("--schedule {}: the VAE has no mirror stages to pretrain one by one; use "
+                                         "--schedule joint", a.schedule));
         if (a.spec.model != "conv" && a.spec.batch_norm)
             throw UsageError("--batch-norm: BatchNorm goes between the conv model's convolutions (--model conv)");
         if (a.spec.model != "dense" && !a.spec.coding_activation.empty())
@@ -119,12 +118,7 @@ models::EpochBudget check_flags(TrainArgs& a) {
         if (a.spec.contractive < 0)
             throw UsageError("--contractive: the weight must be >= 0");
         // The objective's own checks (needs a model; the image size is known once the data is read).
-        const auto objective = a.spec.objective(28, 28, a.seed);
-        if (a.schedule == "layerwise" && (objective.noise().kind != models::Noise::Kind::none ||
-                                          objective.sparsity().kind != models::Sparsity::Kind::none ||
-                                          objective.contractive() > 0 || objective.loss() != models::ReconstructionLoss::mse))
-            throw UsageError("--schedule layerwise: trains plain reconstruction; the noise, sparsity, contractive and "
-                             "loss options are for --schedule joint");
+        a.spec.objective(28, 28, a.seed);
         if (a.spec.contractive > 0 && a.spec.model != "dense")
             throw UsageError("--contractive: the penalty needs a dense coding layer (--model dense)");
         if (a.early_stopping < 0 || (a.early_stopping_flag && a.early_stopping_flag->count() && a.early_stopping == 0))
@@ -141,15 +135,16 @@ models::EpochBudget check_flags(TrainArgs& a) {
         for (auto e : parse_positive_list(a.pretrain_epochs, "--pretrain-epochs"))
             pretrain.push_back(static_cast<int>(e));
     try {
-        return models::split_epoch_budget(a.epochs, a.spec.layers_or_default().size(), pretrain);
+        return models::split_epoch_budget(a.epochs, a.spec.depth(), pretrain);
     } catch (const std::invalid_argument& e) {
         throw UsageError(fmt::format("--pretrain-epochs: {}", e.what()));
     }
 }
 
-nn::History train_layerwise(const TrainArgs& a, const models::EpochBudget& budget, models::StackedAutoencoder& model,
-                            data::Rows train, data::Rows validation) {
+nn::History train_layerwise(const TrainArgs& a, const models::EpochBudget& budget, models::LayeredAutoencoder& model,
+                            const models::ObjectiveOptions& objective, data::Rows train, data::Rows validation) {
     models::LayerwisePretrainer pretrainer(model, models::PretrainOptions()
+                                                      .objective(objective)
                                                       .pretrain_epochs(budget.pretrain)
                                                       .finetune_lr_scale(a.finetune_lr_scale)
                                                       .finetune_epochs(budget.finetune)
@@ -228,7 +223,7 @@ void write_results(const TrainArgs& a, models::Autoencoder& model, models::Objec
         {"epochs", history.epochs.size()}, {"seconds", seconds},
         {"samples_per_s", samples_per_s}, {"schedule", a.schedule},
         {"model", a.spec.model},        {"layers", a.spec.layers_or_default()},
-        {"tied", a.spec.tied},
+        {"tied", a.spec.tied},          {"mirror", a.spec.mirror},
         {"noise", a.spec.noise},        {"masked_loss", a.spec.masked_loss},
         {"sparsity", a.spec.sparsity},  {"contractive", a.spec.contractive},
         {"loss", a.spec.loss},
@@ -255,12 +250,13 @@ void run_train(TrainArgs a) {
         set_num_threads(a.threads);
     const auto train = data::load_mnist(a.data_dir, data::Split::train, a.train_samples);
     const auto test = data::load_mnist(a.data_dir, data::Split::test, a.test_samples);
-    std::shared_ptr<models::StackedAutoencoder> dense;  // the layer-wise scheduler needs the dense type
-    std::shared_ptr<models::Autoencoder> model;
-    if (a.spec.model == "dense")
-        model = dense = a.spec.build_dense(train.rows * train.cols, a.seed);
-    else
-        model = a.spec.build(train.rows, train.cols, a.seed);
+    const std::shared_ptr<models::Autoencoder> model = [&] {
+        try {
+            return a.spec.build(train.rows, train.cols, a.seed);
+        } catch (const std::invalid_argument& e) {  // an image too small for the stages
+            throw UsageError(e.what());
+        }
+    }();
     models::Objective objective = [&] {
         try {
             return models::Objective(a.spec.objective(train.rows, train.cols, a.seed), *model);
@@ -284,8 +280,11 @@ void run_train(TrainArgs a) {
     std::fflush(stdout);
 
     const auto start = std::chrono::steady_clock::now();
-    const nn::History history = a.schedule == "joint" ? train_joint(a, *model, objective, split)
-                                                      : train_layerwise(a, budget, *dense, split.train, split.validation);
+    const nn::History history =
+        a.schedule == "joint"
+            ? train_joint(a, *model, objective, split)
+            : train_layerwise(a, budget, dynamic_cast<models::LayeredAutoencoder&>(*model), objective.options(), split.train,
+                              split.validation);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     write_results(a, *model, objective, history, split, test, seconds);
 }
@@ -317,7 +316,7 @@ void add_train_command(CLI::App& app) {
     cmd->add_option("--loss", args->spec.loss, "Reconstruction loss: mse, or bce (needs --output-activation sigmoid)")
         ->check(CLI::IsMember({"mse", "bce"}))
         ->capture_default_str();
-    cmd->add_flag("--untied,!--tied", args->untied, "Untied: the decoder gets its own weights (default: tied, reusing the encoder's transposed)");
+    add_tied_flags(*cmd, args->tied, args->untied, args->mirror);
     cmd->add_option("--activation", args->spec.activation, "Hidden activation")->capture_default_str();
     cmd->add_option("--output-activation", args->spec.output_activation, "Output activation (none, sigmoid, ...)")
         ->capture_default_str();
@@ -352,6 +351,7 @@ void add_train_command(CLI::App& app) {
     cmd->add_option("--lr-schedule", args->lr_schedule, "cosine (to 0 over --epochs), step:EVERY:GAMMA or exponential:GAMMA");
     cmd->add_flag("--quiet", args->quiet, "No progress line");
     cmd->add_flag("--resume", args->resume, "Layerwise: continue after the last finished phase in OUT/checkpoints");
+    cmd->footer("With --schedule layerwise, --noise corrupts every phase's own input: a stacked denoising autoencoder.");
     cmd->callback([args] { run_train(*args); });
 }
 

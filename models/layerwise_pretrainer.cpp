@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include <fmt/format.h>
+#include <xtensor/xmath.hpp>
 
 #include <aegrad/autograd/grad_mode.hpp>
 #include <aegrad/nn/safetensors.hpp>
@@ -27,6 +28,12 @@ Array<float> apply_in_chunks(Module& layer, data::Rows input) {
     });
     return out;
 }
+// The standard deviation of all values in the first rows (enough to tell the scale of the data or codes).
+double spread(data::Rows rows) {
+    const Array<float> sample = rows.slice(0, std::min<std::size_t>(rows.count(), 2000));
+    const double mean = xt::mean(sample)();
+    return std::sqrt(xt::mean(xt::square(sample - static_cast<float>(mean)))());
+}
 } // namespace
 
 Array<float> encode_through(const LayeredAutoencoder& model, data::Rows input, std::size_t k) {
@@ -38,7 +45,8 @@ Array<float> encode_through(const LayeredAutoencoder& model, data::Rows input, s
     return codes;
 }
 
-ObjectiveOptions phase_objective(const ObjectiveOptions& objective, const LayeredAutoencoder& model, std::size_t phase) {
+ObjectiveOptions phase_objective(const ObjectiveOptions& objective, const LayeredAutoencoder& model, std::size_t phase,
+                                 double spread_ratio) {
     const std::size_t depth = model.depth();
     if (phase >= depth)
         return objective;
@@ -52,6 +60,11 @@ ObjectiveOptions phase_objective(const ObjectiveOptions& objective, const Layere
         return o;
     }
     o.loss(ReconstructionLoss::mse);
+    if (o.noise().kind == Noise::Kind::gaussian) {
+        Noise n = o.noise();
+        n.amount *= spread_ratio;
+        o.noise(n);
+    }
     if (o.noise().kind == Noise::Kind::mask) {
         Noise n = o.noise();
         const Shape in = model.boundary(0), here = model.boundary(phase);
@@ -130,7 +143,9 @@ std::vector<PhaseReport> LayerwisePretrainer::run(data::Rows train, std::optiona
             val_inputs = rows_for_phase(*validation, val_codes);
         std::shared_ptr<Autoencoder> target = fine_tune ? nullptr : model_.shallow(phase);
         Autoencoder& trained = fine_tune ? static_cast<Autoencoder&>(model_) : *target;
-        Objective objective(phase_objective(options_.objective(), model_, phase), trained);
+        const bool scaled = phase > 0 && !fine_tune && options_.objective().noise().kind == Noise::Kind::gaussian;
+        const double ratio = scaled && spread(train) > 0 ? spread(inputs) / spread(train) : 1.0;
+        Objective objective(phase_objective(options_.objective(), model_, phase, ratio), trained);
 
         auto optimizer = options_.optimizer()(trained.parameters());
         if (fine_tune)

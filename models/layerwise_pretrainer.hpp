@@ -64,11 +64,14 @@ private:
 Array<float> encode_through(const LayeredAutoencoder& model, data::Rows input, std::size_t k);
 
 /// Phase `phase`'s objective (phase depth() is fine-tuning, which gets `objective` as it is):
-///   - the noise corrupts the phase's own input; masking noise hides patches of a feature map scaled to its
-///     size (at least 1 pixel), and single entries of flat codes;
+///   - the noise corrupts the phase's own input; Gaussian noise keeps its size relative to what it corrupts
+///     (sigma times `spread_ratio`, the spread of the phase's input over the data's: ReLU codes have no fixed
+///     scale); masking noise hides patches of a feature map scaled to its size (at least 1 pixel), and
+///     single entries of flat codes;
 ///   - the sparsity and contractive penalties act on the model's codes, so only in the last phase;
 ///   - inner phases reconstruct real-valued codes, so with mean squared error whatever `objective` says
 ///     (BCE needs targets in [0, 1]).
-ObjectiveOptions phase_objective(const ObjectiveOptions& objective, const LayeredAutoencoder& model, std::size_t phase);
+ObjectiveOptions phase_objective(const ObjectiveOptions& objective, const LayeredAutoencoder& model, std::size_t phase,
+                                 double spread_ratio = 1.0);
 
 } // namespace aegrad::models

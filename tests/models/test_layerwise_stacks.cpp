@@ -1,0 +1,146 @@
+// Greedy layer-wise pretraining of stacks other than the plain dense one: conv models (both layouts, tied
+// too) stage by stage, and stacked denoising autoencoders whose every phase corrupts its own input.
+#include <filesystem>
+#include <random>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "helpers.hpp"
+#include <aegrad/data/mnist.hpp>
+#include <aegrad/models/models.hpp>
+#include <aegrad/nn/nn.hpp>
+
+using namespace aegrad;
+using namespace aegrad::models;
+namespace fs = std::filesystem;
+
+namespace {
+// n Fashion-MNIST training images as floats when installed, else smooth random blobs of the same size.
+Array<float> images(std::size_t n) {
+    if (fs::exists(data::kFashionMnistDir))
+        return data::to_unit_floats(data::load_mnist(data::kFashionMnistDir, data::Split::train, n).pixels);
+    std::mt19937 rng(3);
+    std::uniform_real_distribution<float> u(0, 1);
+    Array<float> x = Array<float>::from_shape({n, 784});
+    for (std::size_t i = 0; i < n; ++i) {
+        const float cx = 8 + 12 * u(rng), cy = 8 + 12 * u(rng), r = 3 + 5 * u(rng);
+        for (std::size_t p = 0; p < 784; ++p) {
+            const float dx = float(p % 28) - cx, dy = float(p / 28) - cy;
+            x(i, p) = std::exp(-(dx * dx + dy * dy) / (r * r));
+        }
+    }
+    return x;
+}
+
+ConvAutoencoderOptions small_conv(bool mirror, bool tied) {
+    return ConvAutoencoderOptions().filters({4, 8}).coding_size(8).decoder_channels(4).mirror(mirror).tied(tied);
+}
+
+PretrainOptions quick(const std::string& checkpoints = "", bool resume = false) {
+    return PretrainOptions().pretrain_epochs({2}).finetune_epochs(2).batch_size(50).seed(4).progress(false)
+        .checkpoint_dir(checkpoints).resume(resume)
+        .optimizer([](std::vector<Tensor<float>> p) -> std::unique_ptr<nn::Optimizer> {
+            return std::make_unique<nn::Adam>(std::move(p), nn::AdamOptions().lr(1e-2));  // few steps: a larger rate
+        });
+}
+
+std::string temp_dir(const std::string& name) {
+    return (fs::temp_directory_path() / fmt::format("aegrad_{}_{}", name, getpid())).string();
+}
+} // namespace
+
+TEST_CASE("Layer-wise pretraining trains a conv model stage by stage, in both layouts and tied") {
+    const Array<float> x = images(400);
+    for (auto [mirror, tied] : {std::pair{false, false}, {true, false}, {true, true}}) {
+        CAPTURE(mirror);
+        CAPTURE(tied);
+        Generator gen(5);
+        ConvAutoencoder model(small_conv(mirror, tied), gen);
+        const double before = nn::evaluate(model, x, nn::reconstruction_mse());
+        auto reports = LayerwisePretrainer(model, quick()).run(x, data::Rows(x).range(0, 100));
+        REQUIRE(reports.size() == model.depth() + 1);
+        for (const auto& r : reports) {
+            CAPTURE(r.name);
+            REQUIRE(r.history.epochs.size() == 2);
+            CHECK(r.history.epochs.back().loss < r.history.epochs.front().loss);
+            CHECK(std::isfinite(r.history.epochs.back().val_loss));
+        }
+        CHECK(nn::evaluate(model, x, nn::reconstruction_mse()) < 0.5 * before);
+    }
+}
+
+TEST_CASE("A tied conv model resumed from a phase checkpoint ends as the uninterrupted run") {
+    const Array<float> x = images(200);
+    const auto full_dir = temp_dir("conv_full"), resumed_dir = temp_dir("conv_resumed");
+    Generator gen(2);
+    ConvAutoencoder full(small_conv(true, true), gen);
+    LayerwisePretrainer uninterrupted(full, quick(full_dir));
+    uninterrupted.run(x);
+    // The interrupted run kept only its first phase.
+    fs::create_directories(resumed_dir);
+    for (const std::string suffix : {"", ".csv"})
+        fs::copy_file(uninterrupted.checkpoint_path(0) + suffix,
+                      resumed_dir + "/" + fs::path(uninterrupted.checkpoint_path(0)).filename().string() + suffix);
+    Generator other(99);
+    ConvAutoencoder resumed(small_conv(true, true), other);
+    auto reports = LayerwisePretrainer(resumed, quick(resumed_dir, true)).run(x);
+    CHECK(reports[0].resumed);
+    CHECK_FALSE(reports[1].resumed);
+    auto a = full.named_parameters(), b = resumed.named_parameters();
+    REQUIRE(a.size() == b.size());
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        CAPTURE(a[i].first);
+        CHECK(a[i].second.value() == b[i].second.value());
+    }
+    fs::remove_all(full_dir);
+    fs::remove_all(resumed_dir);
+}
+
+TEST_CASE("Each phase's objective: its own noise, masking scaled to its codes, penalties on the last") {
+    ObjectiveOptions o;
+    o.noise(Noise::parse("mask:0.5:4")).sparsity(Sparsity::parse("l1:0.01")).loss(ReconstructionLoss::bce).seed(7)
+        .image_height(28).image_width(28);
+    ConvAutoencoder conv(small_conv(false, false));  // boundaries 1x28x28, 4x14x14, then 8 codes
+    const ObjectiveOptions first = phase_objective(o, conv, 0), last = phase_objective(o, conv, 1);
+    CHECK(first.noise().patch == 4);
+    CHECK(first.loss() == ReconstructionLoss::bce);
+    CHECK(first.sparsity().kind == Sparsity::Kind::none);
+    CHECK(last.noise().patch == 2);  // 14x14 maps: half the patch
+    CHECK(last.image_height() == 14);
+    CHECK(last.loss() == ReconstructionLoss::mse);  // the codes are not in [0, 1]
+    CHECK(last.sparsity().kind == Sparsity::Kind::l1);
+    CHECK(first.seed() != last.seed());
+    CHECK(phase_objective(o, conv, 2).noise().patch == 4);  // fine-tuning: the objective as given
+    StackedAutoencoder dense(StackedAutoencoderOptions(784, {20, 10, 5}));
+    const ObjectiveOptions inner = phase_objective(o, dense, 1);
+    CHECK(inner.noise().patch == 1);  // flat codes: single entries
+    CHECK(inner.image_height() == 1);
+    CHECK(inner.image_width() == 20);
+    CHECK(inner.sparsity().kind == Sparsity::Kind::none);
+    o.noise(Noise::parse("gaussian:0.2"));
+    CHECK(phase_objective(o, dense, 0, 3.0).noise().amount == 0.2);  // the data itself: sigma as given
+    CHECK(phase_objective(o, dense, 1, 3.0).noise().amount == doctest::Approx(0.6));
+}
+
+TEST_CASE("A stacked denoising autoencoder corrupts every phase's input, and its training still converges") {
+    const Array<float> x = images(400);
+    const auto run = [&](const char* noise) {
+        Generator gen(3);
+        StackedAutoencoder model(StackedAutoencoderOptions(784, {64, 16}), gen);
+        auto options = quick().pretrain_epochs({3});
+        if (noise)
+            options.objective(ObjectiveOptions().noise(Noise::parse(noise)).seed(1));
+        auto reports = LayerwisePretrainer(model, options).run(x);
+        return std::make_pair(reports, nn::evaluate(model, x, nn::reconstruction_mse()));
+    };
+    const auto [plain, plain_mse] = run(nullptr);
+    const auto [denoising, denoising_mse] = run("dropout:0.5");
+    for (std::size_t phase = 0; phase < 3; ++phase) {
+        CAPTURE(phase);
+        // Reconstructing from half the entries is harder than from all of them, in every phase.
+        CHECK(denoising[phase].history.epochs.front().loss > plain[phase].history.epochs.front().loss);
+        CHECK(denoising[phase].history.epochs.back().loss < denoising[phase].history.epochs.front().loss);
+    }
+    CHECK(denoising_mse < 2 * plain_mse);
+}
