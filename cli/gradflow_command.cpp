@@ -1,5 +1,6 @@
-// `aegrad gradflow`: trains the tied and the untied stacked autoencoder side by side with a GradientFlow
-// monitor, and writes for each the CSV, the plots and the graph of one step, plus a report comparing them.
+// `aegrad gradflow`: trains the tied and the untied autoencoder side by side with a GradientFlow monitor
+// (the stacked dense one, or with --model conv the mirror conv one, tied kernels against untied), and
+// writes for each the CSV, the plots and the graph of one step, plus a report comparing them.
 #include <filesystem>
 #include <fstream>
 #include <numeric>
@@ -25,7 +26,7 @@ namespace {
 namespace fs = std::filesystem;
 
 struct GradflowArgs {
-    std::string layers = "100,30", data_dir = data::kFashionMnistDir, out = "aegrad-gradflow";
+    std::string model = "dense", layers, data_dir = data::kFashionMnistDir, out = "aegrad-gradflow";
     int epochs = 3, threads = 0;
     std::size_t batch = 256, every = 20, train_samples = 0, test_samples = 0;
     double lr = 1e-3;
@@ -70,9 +71,12 @@ std::vector<std::string> names_of(const std::vector<nn::GradientFlow::Row>& rows
 
 RunResult train_one(bool tied, const GradflowArgs& a, const data::LabelledImages& train, const data::LabelledImages& test) {
     ModelSpec spec;
-    spec.layers = parse_positive_list(a.layers);
+    spec.model = a.model;
+    if (!a.layers.empty())
+        spec.layers = parse_positive_list(a.layers);
     spec.tied = tied;
-    auto model = spec.build_dense(train.rows * train.cols, a.seed);
+    spec.mirror = a.model == "conv";  // the conv layout whose kernels can be tied
+    auto model = spec.build(train.rows, train.cols, a.seed);
     const fs::path dir = fs::path(a.out) / (tied ? "tied" : "untied");
     fs::create_directories(dir);
     RunResult result{tied ? "tied" : "untied", nn::count_parameters(*model), 0, {}};
@@ -100,9 +104,17 @@ RunResult train_one(bool tied, const GradflowArgs& a, const data::LabelledImages
 }
 
 std::string report(const GradflowArgs& a, const RunResult& tied, const RunResult& untied) {
-    std::string out = fmt::format("Gradient flow: tied vs untied 784-{} autoencoder, {} epochs, Adam {}, batch {}, "
+    ModelSpec spec;
+    spec.model = a.model;
+    if (!a.layers.empty())
+        spec.layers = parse_positive_list(a.layers);
+    const auto l = spec.layers_or_default();
+    const std::string shape = a.model == "conv"
+                                  ? fmt::format("mirror conv {} -> {}", fmt::join(l.begin(), l.end() - 1, "-"), l.back())
+                                  : fmt::format("784-{}", fmt::join(l, "-"));
+    std::string out = fmt::format("Gradient flow: tied vs untied {} autoencoder, {} epochs, Adam {}, batch {}, "
                                   "logged every {} steps\n\n",
-                                  fmt::join(parse_positive_list(a.layers), "-"), a.epochs, a.lr, a.batch, a.every);
+                                  shape, a.epochs, a.lr, a.batch, a.every);
     out += fmt::format("{:<34}{:>14}{:>14}\n", "", "tied", "untied");
     out += fmt::format("{:<34}{:>14}{:>14}\n", "parameters", tied.params, untied.params);
     out += fmt::format("{:<34}{:>14.5f}{:>14.5f}\n\n", "test MSE", tied.test_mse, untied.test_mse);
@@ -136,7 +148,8 @@ std::string report(const GradflowArgs& a, const RunResult& tied, const RunResult
 }
 
 void run_gradflow(const GradflowArgs& a) {
-    parse_positive_list(a.layers);  // checked before reading data
+    if (!a.layers.empty())
+        parse_positive_list(a.layers);  // checked before reading data
     if (a.threads > 0)
         set_num_threads(a.threads);
     const auto train = data::load_mnist(a.data_dir, data::Split::train, a.train_samples);
@@ -155,7 +168,11 @@ void run_gradflow(const GradflowArgs& a) {
 void add_gradflow_command(CLI::App& app) {
     auto a = std::make_shared<GradflowArgs>();
     auto* cmd = app.add_subcommand("gradflow", "Train tied and untied autoencoders side by side and study their gradients");
-    cmd->add_option("--layers", a->layers, "Encoder layer sizes")->capture_default_str();
+    cmd->add_option("--model", a->model, "dense: the stacked autoencoder; conv: the mirror conv autoencoder, tied kernels "
+                                         "against untied")
+        ->check(CLI::IsMember({"dense", "conv"}))
+        ->capture_default_str();
+    cmd->add_option("--layers", a->layers, "Encoder sizes, the last the coding size (dense 100,30; conv 16,32,64,30)");
     cmd->add_option("--epochs", a->epochs, "Epochs for each model")->check(CLI::PositiveNumber)->capture_default_str();
     cmd->add_option("--batch", a->batch, "Batch size")->check(CLI::PositiveNumber)->capture_default_str();
     cmd->add_option("--lr", a->lr, "Adam learning rate")->check(CLI::PositiveNumber)->capture_default_str();

@@ -56,7 +56,7 @@ eval_mse=$("$aegrad" eval "$work/bn/model.safetensors" --test-samples 300 | awk 
 # Malformed flags: one line, exit code 2.
 for args in "--noise salt:0.1" "--noise dropout:1" "--sparsity kl:0.1" "--contractive -1" "--masked-loss" \
             "--loss bce" "--model vae --batch-norm" "--lr-schedule step:0:0.5" "--model conv --contractive 0.1" \
-            "--early-stopping 0" "--coding-activation swish" "--schedule layerwise --noise gaussian:0.1"; do
+            "--early-stopping 0" "--coding-activation swish" "--mirror" "--model vae --tied" "--tied --untied"; do
   status=0
   "$aegrad" train $args --out "$work/bad" > "$work/err.log" 2>&1 || status=$?
   [[ $status -eq 2 ]] || { cat "$work/err.log"; fail "'aegrad train $args' exited $status, not 2"; }
