@@ -3,7 +3,7 @@
 //   conv            the default ConvAutoencoder, MSE
 //   denoising-conv  the same, trained to undo Gaussian noise (sigma 0.2) drawn each step
 //   vae             the VariationalAutoencoder 784-150-100-(10), MSE + KL / 784
-//   bench_conv [--model conv|denoising-conv|vae] [--threads N] [--batch B] [--steps S] [--runs R] [--data DIR]
+//   bench_conv [--model conv|denoising-conv|mirror-conv|tied-conv|vae] [--threads N] [--batch B] [--steps S] [--runs R] [--data DIR]
 // Prints a human line, then one JSON line for bench/side_by_side.py.
 #include <algorithm>
 #include <chrono>
@@ -48,10 +48,13 @@ int main(int argc, char** argv) {
     models::ObjectiveOptions objective_options;
     if (kind == "conv" || kind == "denoising-conv")
         model = std::make_shared<models::ConvAutoencoder>(models::ConvAutoencoderOptions(), gen);
+    else if (kind == "mirror-conv" || kind == "tied-conv")
+        model = std::make_shared<models::ConvAutoencoder>(
+            models::ConvAutoencoderOptions().mirror(true).tied(kind == "tied-conv"), gen);
     else if (kind == "vae")
         model = std::make_shared<models::VariationalAutoencoder>(models::VariationalAutoencoderOptions(784, {150, 100}, 10), gen);
     else {
-        fmt::print(stderr, "unknown --model {}: conv, denoising-conv or vae\n", kind);
+        fmt::print(stderr, "unknown --model {}: conv, denoising-conv, mirror-conv, tied-conv or vae\n", kind);
         return 2;
     }
     if (kind == "denoising-conv")

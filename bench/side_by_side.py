@@ -180,7 +180,7 @@ def one_run(args, out_dir):
             row["pytorch"] = dict(last_json(out), peak_rss=peak)
         results["conv"].append(row)
 
-    for model, batch in (("denoising-conv", 256), ("vae", 128)):
+    for model, batch in (("denoising-conv", 256), ("vae", 128), ("mirror-conv", 256), ("tied-conv", 256)):
         for threads in (1, 2):
             print(f"{model}, {threads} thread(s) ...", flush=True)
             flags = ["--model", model, "--threads", str(threads), "--batch", str(batch), "--runs", conv_runs]

@@ -2,7 +2,9 @@
 """PyTorch's side of the conv autoencoder comparison: Géron's Fashion-MNIST model, configured as aegrad's
 default (Glorot-uniform kernels, zero biases, ReLU, linear output, Adam 1e-3, MSE). With --model
 denoising-conv it learns to undo Gaussian noise (sigma 0.2, drawn each step); with --model vae it is Géron's
-variational autoencoder 784-150-100-(10), loss MSE + KL / 784 — as bench_conv's models.
+variational autoencoder 784-150-100-(10), loss MSE + KL / 784; --model mirror-conv and tied-conv are the mirror
+layout (stride-2 convolutions 16-32-64, a dense 30-unit coding layer, and the decoder's transposes), its
+decoder with its own weights or reading the encoder's — as bench_conv's models.
 
 Two modes, each printing one JSON line:
     torch_conv_model.py --throughput --threads 1 --batch 256 --steps 20 --runs 5 [--model ...]
@@ -41,6 +43,43 @@ def geron_conv_autoencoder():
     return model
 
 
+class MirrorConvAutoencoder(torch.nn.Module):
+    """Stride-2 convs 1-16-32-64 (28 -> 14 -> 7 -> 4), Dense 1024 -> 30, and back; tied, the decoder applies
+    conv_transpose2d with each encoder conv's own kernel and the coding layer's weight transposed."""
+
+    def __init__(self, tied):
+        super().__init__()
+        self.tied = tied
+        self.convs = torch.nn.ModuleList(torch.nn.Conv2d(i, o, 3, stride=2, padding=1)
+                                         for i, o in ((1, 16), (16, 32), (32, 64)))
+        self.coding = torch.nn.Linear(1024, 30)
+        if tied:
+            self.back_bias = torch.nn.Parameter(torch.zeros(1024))
+            self.deconv_biases = torch.nn.ParameterList(torch.nn.Parameter(torch.zeros(c)) for c in (32, 16, 1))
+        else:
+            self.back = torch.nn.Linear(30, 1024)
+            self.deconvs = torch.nn.ModuleList(torch.nn.ConvTranspose2d(i, o, 3, stride=2, padding=1, output_padding=p)
+                                               for i, o, p in ((64, 32, 0), (32, 16, 1), (16, 1, 1)))
+        self.apply(keras_init)
+
+    def forward(self, x):
+        F = torch.nn.functional
+        h = x.view(-1, 1, 28, 28)
+        for conv in self.convs:
+            h = F.relu(conv(h))
+        z = F.relu(self.coding(h.flatten(1)))
+        if self.tied:
+            h = F.relu(F.linear(z, self.coding.weight.t(), self.back_bias)).view(-1, 64, 4, 4)
+            for i, (conv, pad) in enumerate(zip(reversed(self.convs), (0, 1, 1))):
+                h = F.conv_transpose2d(h, conv.weight, self.deconv_biases[i], stride=2, padding=1, output_padding=pad)
+                h = F.relu(h) if i < 2 else h
+        else:
+            h = F.relu(self.back(z)).view(-1, 64, 4, 4)
+            for i, deconv in enumerate(self.deconvs):
+                h = F.relu(deconv(h)) if i < 2 else deconv(h)
+        return h.reshape(x.shape)
+
+
 class VariationalAutoencoder(torch.nn.Module):
     def __init__(self):
         super().__init__()
@@ -69,7 +108,7 @@ def main():
     ap.add_argument("--throughput", action="store_true")
     ap.add_argument("--steps", type=int, default=20)
     ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--model", default="conv", choices=["conv", "denoising-conv", "vae"])
+    ap.add_argument("--model", default="conv", choices=["conv", "denoising-conv", "mirror-conv", "tied-conv", "vae"])
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -78,7 +117,8 @@ def main():
         model = VariationalAutoencoder()
     else:
         train = train.reshape(-1, 1, 28, 28)
-        model = geron_conv_autoencoder()
+        model = MirrorConvAutoencoder(tied=args.model == "tied-conv") if "mirror" in args.model or "tied" in args.model \
+            else geron_conv_autoencoder()
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     loss_fn = torch.nn.MSELoss()
 

@@ -52,6 +52,22 @@ int main(int argc, char** argv) {
     out.emplace_back("model.output", model(images).value());
     out.emplace_back("model.codes", model.encoder()->forward(images).value());
 
+    // The tied mirror model: its output, and the gradients of MSE(output, input) for every parameter, the
+    // kernels' being the sums over their two reads.
+    models::ConvAutoencoder tied(models::ConvAutoencoderOptions().mirror(true).tied(true), gen);
+    for (auto& [name, p] : tied.named_parameters()) {
+        if (p.dim() == 1)
+            p.mutable_value() = uniform(p.shape(), gen, -0.1f, 0.1f);
+        out.emplace_back("tied." + name, p.value());
+    }
+    Tensor<float> tied_input(uniform({4, 784}, gen, 0, 1));
+    Tensor<float> tied_output = tied(tied_input);
+    mse_loss(tied_output, tied_input).backward();
+    out.emplace_back("tied.input", tied_input.value());
+    out.emplace_back("tied.output", tied_output.value());
+    for (auto& [name, p] : tied.named_parameters())
+        out.emplace_back("tied_grad." + name, p.grad());
+
     Tensor<float> x(uniform({3, 4, 9, 8}, gen));
     Tensor<float> w(uniform({5, 4, 3, 3}, gen)), b(uniform({5}, gen));
     add_case(out, "conv2d.plain", x, w, b, conv2d(x, w, b));

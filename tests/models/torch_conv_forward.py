@@ -54,6 +54,21 @@ def load_weights(encoder, decoder, t):
         decoder[0].bias.copy_(t["model.decoder.0.bias"])
 
 
+def tied_mirror_forward(p, x):
+    """The tied mirror model from its parameters `p` (aegrad's names): stride-2 convs, a dense coding layer
+    (weight [in, out]), and the decoder reading the same tensors through conv_transpose2d and the transpose."""
+    h = x.view(-1, 1, 28, 28)
+    for i in (1, 2, 3):
+        h = F.relu(F.conv2d(h, p[f"encoder.{i}.weight"], p[f"encoder.{i}.bias"], stride=2, padding=1))
+    z = F.relu(h.flatten(1) @ p["encoder.5.weight"] + p["encoder.5.bias"])
+    h = F.relu(z @ p["encoder.5.weight"].T + p["decoder.0.bias"]).view(-1, 64, 4, 4)
+    for i, (conv, out_pad) in enumerate(zip((3, 2, 1), (0, 1, 1))):
+        h = F.conv_transpose2d(h, p[f"encoder.{conv}.weight"], p[f"decoder.{i + 2}.bias"], stride=2, padding=1,
+                               output_padding=out_pad)
+        h = F.relu(h) if i < 2 else h
+    return h.flatten(1)
+
+
 def torch_case(kind, variant, t, prefix):
     x, w, b = t[prefix + ".x"], t.get(prefix + ".w"), t.get(prefix + ".b")
     return {
@@ -86,6 +101,18 @@ def compare(name, ours, theirs, failures):
         failures.append(f"{name}: differs by {diff:.3e}")
 
 
+def compare_relative(name, ours, theirs, failures, rtol=1e-4):
+    """Gradients are small: the largest difference against the largest value."""
+    if ours.shape != theirs.shape:
+        failures.append(f"{name}: shape {list(ours.shape)} vs PyTorch {list(theirs.shape)}")
+        return
+    scale = theirs.abs().max().item()
+    diff = (ours - theirs).abs().max().item()
+    print(f"{name:32s} {str(list(ours.shape)):18s} max |aegrad - PyTorch| / max |PyTorch| = {diff / scale:.2e}")
+    if not (scale > 0 and diff <= rtol * scale):
+        failures.append(f"{name}: differs by {diff:.3e} at a scale of {scale:.3e}")
+
+
 def main():
     torch.set_num_threads(1)
     with tempfile.TemporaryDirectory() as tmp:
@@ -93,7 +120,7 @@ def main():
         subprocess.run([sys.argv[1], path], check=True)
         t = read_safetensors(path)
     failures = []
-    cases = sorted({name.rsplit(".", 1)[0] for name in t if not name.startswith("model.")})
+    cases = sorted({name.rsplit(".", 1)[0] for name in t if not name.startswith(("model.", "tied"))})
     for prefix in cases:
         kind, variant = prefix.split(".")
         with torch.no_grad():
@@ -104,12 +131,22 @@ def main():
         codes = encoder(t["model.input"])
         compare("ConvAutoencoder codes", t["model.codes"], codes, failures)
         compare("ConvAutoencoder output", t["model.output"], decoder(codes), failures)
+    params = {name[len("tied."):]: t[name].clone().requires_grad_() for name in t
+              if name.startswith("tied.") and name not in ("tied.input", "tied.output")}
+    x = t["tied.input"]
+    y = tied_mirror_forward(params, x)
+    compare("tied ConvAutoencoder output", t["tied.output"], y.detach(), failures)
+    F.mse_loss(y, x).backward()
+    for name, p in sorted(params.items()):
+        compare_relative(f"tied gradient {name}", t["tied_grad." + name], p.grad, failures)
+    if len(params) != 12:
+        failures.append(f"the tied model should have 12 parameters, the file has {len(params)}")
     if len(cases) < 16:
         failures.append(f"only {len(cases)} op cases in the file")
     if failures:
         print("FAILED:\n  " + "\n  ".join(failures))
         sys.exit(1)
-    print(f"all {len(cases) + 2} outputs equal PyTorch's within {TOLERANCE}")
+    print(f"all {len(cases) + 3} outputs and the tied model's {len(params)} gradients equal PyTorch's within {TOLERANCE}")
 
 
 if __name__ == "__main__":
