@@ -28,6 +28,7 @@ Array<float> apply_in_chunks(Module& layer, data::Rows input) {
     });
     return out;
 }
+
 // The standard deviation of all values in the first rows (enough to tell the scale of the data or codes).
 double spread(data::Rows rows) {
     const Array<float> sample = rows.slice(0, std::min<std::size_t>(rows.count(), 2000));
@@ -143,8 +144,10 @@ std::vector<PhaseReport> LayerwisePretrainer::run(data::Rows train, std::optiona
             val_inputs = rows_for_phase(*validation, val_codes);
         std::shared_ptr<Autoencoder> target = fine_tune ? nullptr : model_.shallow(phase);
         Autoencoder& trained = fine_tune ? static_cast<Autoencoder&>(model_) : *target;
-        const bool scaled = phase > 0 && !fine_tune && options_.objective().noise().kind == Noise::Kind::gaussian;
-        const double ratio = scaled && spread(train) > 0 ? spread(inputs) / spread(train) : 1.0;
+        double ratio = 1.0;  // of the codes' spread to the data's, for Gaussian noise on codes
+        if (phase > 0 && !fine_tune && options_.objective().noise().kind == Noise::Kind::gaussian)
+            if (const double data = spread(train); data > 0)
+                ratio = spread(inputs) / data;
         Objective objective(phase_objective(options_.objective(), model_, phase, ratio), trained);
 
         auto optimizer = options_.optimizer()(trained.parameters());
