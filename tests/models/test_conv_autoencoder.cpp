@@ -6,12 +6,14 @@
 #include <fmt/format.h>
 
 #include "helpers.hpp"
+#include "nn/layer_checks.hpp"
 #include <aegrad/models/models.hpp>
 #include <aegrad/nn/nn.hpp>
 
 using namespace aegrad;
 using namespace aegrad::models;
 using aegrad::testing::random_tensor;
+using aegrad::testing::randomise_biases;
 
 namespace {
 ConvAutoencoderOptions small_mirror(bool tied) {
@@ -19,13 +21,6 @@ ConvAutoencoderOptions small_mirror(bool tied) {
 }
 
 template <class T> void set(const Tensor<T>& to, const Array<T>& value) { to.node_ptr()->value = value; }
-
-// Non-zero biases, so every gradient is checked away from a trivial point.
-void randomise_biases(nn::BasicModule<double>& model, unsigned seed) {
-    for (auto& [name, p] : model.named_parameters())
-        if (name.size() >= 4 && name.substr(name.size() - 4) == "bias")
-            set(p, random_tensor(p.shape(), seed++, false, -0.1, 0.1).value());
-}
 
 // The model's encoder and decoder composed from its stages, one after another.
 template <class T> Tensor<T> through_stages(const BasicLayeredAutoencoder<T>& model, Tensor<T> x, bool encoder) {

@@ -1,38 +1,21 @@
 // Greedy layer-wise pretraining of stacks other than the plain dense one: conv models (both layouts, tied
 // too) stage by stage, and stacked denoising autoencoders whose every phase corrupts its own input.
 #include <filesystem>
-#include <random>
 #include <unistd.h>
 
 #include <fmt/format.h>
 
 #include "helpers.hpp"
-#include <aegrad/data/mnist.hpp>
+#include "images.hpp"
 #include <aegrad/models/models.hpp>
 #include <aegrad/nn/nn.hpp>
 
 using namespace aegrad;
 using namespace aegrad::models;
 namespace fs = std::filesystem;
+using aegrad::testing::image_slice;
 
 namespace {
-// n Fashion-MNIST training images as floats when installed, else smooth random blobs of the same size.
-Array<float> images(std::size_t n) {
-    if (fs::exists(data::kFashionMnistDir))
-        return data::to_unit_floats(data::load_mnist(data::kFashionMnistDir, data::Split::train, n).pixels);
-    std::mt19937 rng(3);
-    std::uniform_real_distribution<float> u(0, 1);
-    Array<float> x = Array<float>::from_shape({n, 784});
-    for (std::size_t i = 0; i < n; ++i) {
-        const float cx = 8 + 12 * u(rng), cy = 8 + 12 * u(rng), r = 3 + 5 * u(rng);
-        for (std::size_t p = 0; p < 784; ++p) {
-            const float dx = float(p % 28) - cx, dy = float(p / 28) - cy;
-            x(i, p) = std::exp(-(dx * dx + dy * dy) / (r * r));
-        }
-    }
-    return x;
-}
-
 ConvAutoencoderOptions small_conv(bool mirror, bool tied) {
     return ConvAutoencoderOptions().filters({4, 8}).coding_size(8).decoder_channels(4).mirror(mirror).tied(tied);
 }
@@ -51,7 +34,7 @@ std::string temp_dir(const std::string& name) {
 } // namespace
 
 TEST_CASE("Layer-wise pretraining trains a conv model stage by stage, in both layouts and tied") {
-    const Array<float> x = images(400);
+    const Array<float> x = image_slice(400);
     for (auto [mirror, tied] : {std::pair{false, false}, {true, false}, {true, true}}) {
         CAPTURE(mirror);
         CAPTURE(tied);
@@ -71,7 +54,7 @@ TEST_CASE("Layer-wise pretraining trains a conv model stage by stage, in both la
 }
 
 TEST_CASE("A tied conv model resumed from a phase checkpoint ends as the uninterrupted run") {
-    const Array<float> x = images(200);
+    const Array<float> x = image_slice(200);
     const auto full_dir = temp_dir("conv_full"), resumed_dir = temp_dir("conv_resumed");
     Generator gen(2);
     ConvAutoencoder full(small_conv(true, true), gen);
@@ -124,7 +107,7 @@ TEST_CASE("Each phase's objective: its own noise, masking scaled to its codes, p
 }
 
 TEST_CASE("A stacked denoising autoencoder corrupts every phase's input, and its training still converges") {
-    const Array<float> x = images(400);
+    const Array<float> x = image_slice(400);
     const data::Rows validation = data::Rows(x).range(0, 100);
     const auto run = [&](const char* noise, double lr) {
         Generator gen(3);

@@ -9,6 +9,7 @@
 
 #include <aegrad/data/mnist.hpp>
 #include "helpers.hpp"
+#include "images.hpp"
 #include <aegrad/models/layerwise_pretrainer.hpp>
 #include <aegrad/models/stacked_autoencoder.hpp>
 #include <aegrad/nn/nn.hpp>
@@ -17,26 +18,10 @@
 using namespace aegrad;
 using namespace aegrad::models;
 using namespace aegrad::nn;
+using aegrad::testing::image_slice;
 namespace fs = std::filesystem;
 
 namespace {
-// n images of 784 pixels: real ones when installed, else smooth random blobs.
-xt::xarray<float> image_slice(std::size_t n) {
-    if (fs::exists(data::kFashionMnistDir))
-        return data::to_unit_floats(data::load_mnist(data::kFashionMnistDir, data::Split::train, n).pixels);
-    std::mt19937 rng(3);
-    std::uniform_real_distribution<float> u(0, 1);
-    xt::xarray<float> x = xt::xarray<float>::from_shape({n, 784});
-    for (std::size_t i = 0; i < n; ++i) {
-        const float cx = 8 + 12 * u(rng), cy = 8 + 12 * u(rng), r = 3 + 5 * u(rng);
-        for (std::size_t p = 0; p < 784; ++p) {
-            const float dx = (p % 28) - cx, dy = (p / 28) - cy;
-            x(i, p) = std::exp(-(dx * dx + dy * dy) / (r * r));
-        }
-    }
-    return x;
-}
-
 std::string temp_dir(const std::string& name) {
     return (fs::temp_directory_path() / fmt::format("aegrad_{}_{}", name, getpid())).string();
 }
