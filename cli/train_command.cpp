@@ -142,11 +142,12 @@ models::EpochBudget check_flags(TrainArgs& a) {
 }
 
 // Fine-tuning's rate over pretraining's when --finetune-lr-scale is not given: twice the rate suits the dense
-// stack, and the conv models fine-tune best at the same rate (the measurements are in tutorials 3 and 4).
+// stack and Géron's conv layout, and the mirror conv layout fine-tunes best at the same rate (the
+// measurements are in tutorials 3 and 4).
 double finetune_scale_for(const TrainArgs& a) {
     if (a.finetune_lr_scale > 0)
         return a.finetune_lr_scale;
-    return a.spec.model == "conv" ? 1.0 : 2.0;
+    return a.spec.mirror ? 1.0 : 2.0;
 }
 
 nn::History train_layerwise(const TrainArgs& a, const models::EpochBudget& budget, models::LayeredAutoencoder& model,
@@ -338,7 +339,7 @@ void add_train_command(CLI::App& app) {
                     "Layerwise: epochs of each pretraining phase, one number for all or one per layer (2,4); "
                     "fine-tuning gets the rest of --epochs");
     cmd->add_option("--finetune-lr-scale", args->finetune_lr_scale,
-                    "Layerwise: fine-tuning learning rate = --lr times this (default 2 for dense, 1 for conv)")
+                    "Layerwise: fine-tuning learning rate = --lr times this (default 2; 1 for the conv mirror layout)")
         ->check(CLI::PositiveNumber);
     cmd->add_option("--batch", args->batch, "Batch size")->check(CLI::PositiveNumber)->capture_default_str();
     cmd->add_option("--lr", args->lr, "Learning rate")->check(CLI::PositiveNumber)->capture_default_str();

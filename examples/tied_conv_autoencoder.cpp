@@ -26,11 +26,10 @@ int main(int argc, char** argv) {
     std::cout << nn::summary(model, {784});
 
     // Layer by layer: phase k trains conv stage k with its transpose on the codes of the stages before it
-    // (the last phase is the dense coding layer), then the whole model is fine-tuned.
+    // (the last phase is the dense coding layer), then the whole model is fine-tuned at the same rate.
     models::LayerwisePretrainer pretrainer(model, models::PretrainOptions()
                                                       .pretrain_epochs({1})
                                                       .finetune_epochs(quick ? 1 : 6)
-                                                      .finetune_lr_scale(2.0)
                                                       .batch_size(256)
                                                       .seed(42));
     for (const auto& phase : pretrainer.run(train.pixels, test.pixels))
