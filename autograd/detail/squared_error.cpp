@@ -1,6 +1,7 @@
 #include <aegrad/autograd/detail/squared_error.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <vector>
 
 #include <xsimd/xsimd.hpp>
@@ -33,7 +34,8 @@ template <class T> T squared_error(const T* p, const T* t, std::size_t size, T s
                 const T e = p[i] - t[i];
                 if (d)
                     d[i] = slope * e;
-                sum += e * e;
+                sum = std::fma(e, e, sum);  // explicit, as in the lanes: both copies of this loop (with and
+                                            // without d) must round alike, whatever GCC contracts
             }
             block_sums[blk] = sum;
         }
