@@ -53,11 +53,25 @@ struct ClassifierTraining {
     AEGRAD_OPTION(std::size_t, batch_size, 32)
     AEGRAD_OPTION(std::uint64_t, seed, 0)
     AEGRAD_OPTION(bool, progress, false)
+    AEGRAD_OPTION(double, weight_decay, 0.0)  // decoupled (AdamW) when positive
+    /// With validation data: each phase stops when the validation cross-entropy has not improved for this
+    /// many epochs, and keeps its best weights (0: train every epoch, still recording the validation loss).
+    AEGRAD_OPTION(int, patience, 0)
 };
 
-/// Trains `classifier` on `images` (floats, or bytes seen as byte / 255) with integer `labels`
-/// (cross-entropy, Adam) following the schedule. Leaves the encoder unfrozen unless keep_frozen.
+/// Images with their integer labels (floats, or bytes seen as byte / 255).
+struct LabelledRows {
+    data::Rows images;
+    std::vector<int> labels;
+};
+
+/// Trains `classifier` on `images` with integer `labels` (cross-entropy, Adam or AdamW) following the
+/// schedule; `validation` (optional, never the test set) gives each epoch's val_loss and early stopping.
+/// Leaves the encoder unfrozen unless keep_frozen.
 nn::History train_classifier(Classifier& classifier, data::Rows images, const std::vector<int>& labels,
-                             const ClassifierTraining& options);
+                             const ClassifierTraining& options, const LabelledRows* validation = nullptr);
+
+/// The mean cross-entropy of `model`'s logits on `data`, in evaluation mode without a graph.
+double validation_cross_entropy(nn::Module& model, const LabelledRows& data);
 
 } // namespace aegrad::models

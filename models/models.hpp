@@ -9,5 +9,6 @@
 #include <aegrad/models/objective.hpp>
 #include <aegrad/models/report.hpp>
 #include <aegrad/models/scarce_labels.hpp>
+#include <aegrad/models/semi_supervised.hpp>
 #include <aegrad/models/stacked_autoencoder.hpp>
 #include <aegrad/models/variational_autoencoder.hpp>

@@ -1,5 +1,7 @@
 #include <aegrad/models/scarce_labels.hpp>
 
+#include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <map>
 #include <numeric>
@@ -7,36 +9,65 @@
 
 #include <fmt/format.h>
 
+#include <aegrad/models/semi_supervised.hpp>
 #include <aegrad/nn/metrics.hpp>
+#include <aegrad/nn/noise_layers.hpp>
+#include <aegrad/nn/sequential.hpp>
 
 namespace aegrad::models {
 
-namespace {
-const char* kMethods[] = {"scratch", "pretrained-frozen", "pretrained-fine-tuned"};
-
-// The first n images of a seeded shuffle of the training set (bytes, as the training set keeps them), with
-// their labels.
-std::pair<Array<std::uint8_t>, std::vector<int>> labelled_subset(const data::LabelledImages& train,
-                                                                      std::size_t n, std::uint64_t seed) {
-    std::vector<std::size_t> order(train.size());
-    std::iota(order.begin(), order.end(), 0);
-    std::mt19937_64 rng(seed);
-    std::shuffle(order.begin(), order.end(), rng);
-    n = std::min(n, order.size());
-    const std::size_t row = train.pixels.shape()[1];
-    Array<std::uint8_t> x = Array<std::uint8_t>::from_shape({n, row});
-    std::vector<int> y(n);
-    for (std::size_t i = 0; i < n; ++i) {
-        std::copy_n(train.pixels.data() + order[i] * row, row, x.data() + i * row);
-        y[i] = train.labels[order[i]];
-    }
-    return {std::move(x), std::move(y)};
+const std::vector<std::string>& scarce_label_methods() {
+    static const std::vector<std::string> methods{"scratch", "scratch-regularised", "pretrained-probe",
+                                                  "pretrained-finetune", "joint"};
+    return methods;
 }
-} // namespace
+
+LabelledSplit labelled_split(const data::LabelledImages& train, std::size_t n, std::uint64_t seed,
+                             double validation_fraction) {
+    if (n > train.size())
+        throw std::invalid_argument(
+            fmt::format("{} labelled images asked for, but the training set has {}", n, train.size()));
+    std::vector<std::vector<std::size_t>> by_class(10);
+    for (std::size_t i = 0; i < train.size(); ++i)
+        by_class.at(static_cast<std::size_t>(train.labels[i])).push_back(i);
+    std::mt19937_64 rng(seed);
+    std::vector<std::size_t> train_rows, validation_rows;
+    for (std::size_t c = 0; c < 10; ++c) {
+        const std::size_t want = n / 10 + (c < n % 10 ? 1 : 0);
+        if (want > by_class[c].size())
+            throw std::invalid_argument(fmt::format("{} labelled images need {} of class {}, the training set has {}", n,
+                                                    want, c, by_class[c].size()));
+        std::shuffle(by_class[c].begin(), by_class[c].end(), rng);
+        std::size_t held = static_cast<std::size_t>(std::lround(validation_fraction * static_cast<double>(want)));
+        if (held == 0 && want >= 2 && validation_fraction > 0)
+            held = 1;
+        validation_rows.insert(validation_rows.end(), by_class[c].begin(), by_class[c].begin() + held);
+        train_rows.insert(train_rows.end(), by_class[c].begin() + held, by_class[c].begin() + want);
+    }
+    std::shuffle(train_rows.begin(), train_rows.end(), rng);  // classes mixed in every batch
+    const std::size_t row = train.pixels.shape()[1];
+    const auto gather = [&](const std::vector<std::size_t>& rows, Array<std::uint8_t>& x, std::vector<int>& y) {
+        x = Array<std::uint8_t>::from_shape({rows.size(), row});
+        y.resize(rows.size());
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+            std::copy_n(train.pixels.data() + rows[i] * row, row, x.data() + i * row);
+            y[i] = train.labels[rows[i]];
+        }
+    };
+    LabelledSplit split;
+    gather(train_rows, split.train_images, split.train_labels);
+    gather(validation_rows, split.validation_images, split.validation_labels);
+    return split;
+}
 
 std::vector<ScarceLabelsRow> run_scarce_labels(StackedAutoencoder& pretrained, const data::LabelledImages& train,
                                                const data::LabelledImages& test, const ScarceLabelsOptions& o,
                                                const std::function<void(const ScarceLabelsRow&)>& on_row) {
+    for (const auto& m : o.methods())
+        if (std::find(scarce_label_methods().begin(), scarce_label_methods().end(), m) == scarce_label_methods().end())
+            throw std::invalid_argument(fmt::format("scarce labels: unknown method '{}'", m));
+    for (std::size_t n : o.labels())
+        labelled_split(train, n, 0, o.validation_fraction());  // every count checked before any training
     std::vector<Array<float>> pretrained_values;
     for (auto& p : pretrained.parameters())
         pretrained_values.push_back(p.value());
@@ -47,41 +78,80 @@ std::vector<ScarceLabelsRow> run_scarce_labels(StackedAutoencoder& pretrained, c
             params[i].set_requires_grad(true);
         }
     };
+    const data::Rows pool = o.unlabelled() ? data::Rows(train.pixels).range(0, std::min(o.unlabelled(), train.size()))
+                                           : data::Rows(train.pixels);
+    const std::size_t code = pretrained.options().layers().back();
     std::vector<ScarceLabelsRow> rows;
     for (std::size_t n : o.labels())
         for (std::uint64_t seed : o.seeds()) {
-            auto [x, y] = labelled_subset(train, n, seed);
-            const std::size_t batch = y.size() >= 10000 ? 256 : 32;
-            const std::size_t steps_per_epoch = (y.size() + batch - 1) / batch;
+            const LabelledSplit split = labelled_split(train, n, seed, o.validation_fraction());
+            const LabelledRows labelled{split.train_images, split.train_labels};
+            const LabelledRows validation{split.validation_images, split.validation_labels};
+            const LabelledRows* val = split.validation_labels.empty() ? nullptr : &validation;
+            const std::size_t batch = split.train_labels.size() >= 10000 ? 256 : 32;
+            const std::size_t steps_per_epoch = (split.train_labels.size() + batch - 1) / batch;
             const int epochs = static_cast<int>(std::clamp<std::size_t>(
                 std::max<std::size_t>(o.min_epochs(), (o.min_steps() + steps_per_epoch - 1) / steps_per_epoch), 1,
                 o.max_epochs()));
-            for (const char* method : kMethods) {
+            for (const std::string& method : o.methods()) {
+                const auto start = std::chrono::steady_clock::now();
                 Generator gen(seed * 7919 + 17);
                 std::shared_ptr<Classifier> clf;
-                std::shared_ptr<StackedAutoencoder> fresh;  // the scratch method's own, randomly initialised encoder
+                std::shared_ptr<StackedAutoencoder> fresh;  // a randomly initialised autoencoder of the same shape
                 ClassifierTraining t;
-                t.epochs(epochs).batch_size(batch).seed(seed).lr(o.lr()).finetune_lr(o.finetune_lr());
-                if (std::string(method) == "scratch") {
+                t.epochs(epochs).batch_size(batch).seed(seed).lr(o.lr()).finetune_lr(o.finetune_lr()).patience(o.patience());
+                int trained = 0;
+                if (method == "joint") {
                     fresh = std::make_shared<StackedAutoencoder>(pretrained.options(), gen);
                     clf = Classifier::over(*fresh, 10, gen);
+                    trained = static_cast<int>(train_semi_supervised(*fresh, *clf, pool, labelled,
+                                                                     SemiSupervisedOptions()
+                                                                         .epochs(o.joint_epochs())
+                                                                         .weight(o.joint_weight())
+                                                                         .lr(o.lr())
+                                                                         .seed(seed)
+                                                                         .patience(std::max(1, o.patience() / 10)),
+                                                                     val)
+                                                   .epochs.size());
                 } else {
-                    restore();
-                    clf = Classifier::over(pretrained, 10, gen);
-                    if (std::string(method) == "pretrained-frozen")
-                        t.keep_frozen(true);
-                    else
-                        t.frozen_epochs(std::max(1, static_cast<int>(std::lround(epochs * o.frozen_fraction()))));
+                    if (method.rfind("scratch", 0) == 0) {
+                        fresh = std::make_shared<StackedAutoencoder>(pretrained.options(), gen);
+                        if (method == "scratch-regularised") {
+                            auto encoder = std::make_shared<nn::Sequential>();
+                            encoder->add(std::make_shared<nn::Dropout>(0.2, seed + 1));
+                            encoder->add(fresh->encoder());
+                            encoder->add(std::make_shared<nn::Dropout>(0.5, seed + 2));
+                            clf = std::make_shared<Classifier>(encoder, code, 10, gen);
+                            t.weight_decay(o.weight_decay());
+                        } else {
+                            clf = Classifier::over(*fresh, 10, gen);
+                        }
+                    } else {
+                        restore();
+                        clf = Classifier::over(pretrained, 10, gen);
+                        if (method == "pretrained-probe")
+                            t.keep_frozen(true);
+                        else
+                            t.frozen_epochs(std::max(1, static_cast<int>(std::lround(epochs * o.frozen_fraction()))));
+                    }
+                    trained = static_cast<int>(train_classifier(*clf, labelled.images, labelled.labels, t, val).epochs.size());
                 }
-                train_classifier(*clf, x, y, t);
                 const double accuracy = nn::classification_report(*clf, test.pixels, test.labels, 10).accuracy;
-                rows.push_back({n, method, seed, accuracy, epochs});
+                const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+                rows.push_back({n, method, seed, accuracy, trained, seconds});
                 if (on_row)
                     on_row(rows.back());
             }
         }
     restore();
     return rows;
+}
+
+double t_975(std::size_t dof) {
+    static const double table[] = {0,      12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+                                   2.201,  2.179,  2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080,
+                                   2.074,  2.069,  2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042};
+    return dof == 0 ? NAN : dof <= 30 ? table[dof] : 1.96;
 }
 
 std::vector<ScarceLabelsSummary> summarise(const std::vector<ScarceLabelsRow>& rows) {
@@ -100,16 +170,22 @@ std::vector<ScarceLabelsSummary> summarise(const std::vector<ScarceLabelsRow>& r
         double ss = 0;
         for (double a : v)
             ss += (a - mean) * (a - mean);
-        out.push_back({key.first, key.second, mean, v.size() > 1 ? std::sqrt(ss / (v.size() - 1)) : 0.0, v.size()});
+        const double sd = v.size() > 1 ? std::sqrt(ss / (v.size() - 1)) : 0.0;
+        const double half = v.size() > 1 ? t_975(v.size() - 1) * sd / std::sqrt(static_cast<double>(v.size())) : NAN;
+        out.push_back({key.first, key.second, mean, sd, half, v.size()});
     }
     return out;
 }
 
 std::string summary_table(const std::vector<ScarceLabelsSummary>& summary) {
-    std::string out = fmt::format("{:>8}  {:<24}{:>20}\n", "labels", "method", "test accuracy");
+    std::string out = fmt::format("{:>8}  {:<22}{:>10}{:>8}{:>22}{:>6}\n", "labels", "method", "mean %", "sd",
+                                  "95% interval of mean", "runs");
     for (const auto& s : summary)
-        out += fmt::format("{:>8}  {:<24}{:>10.2f}% ± {:.2f}  (n={})\n", s.labels, s.method, 100 * s.mean,
-                           100 * s.stddev, s.runs);
+        out += fmt::format("{:>8}  {:<22}{:>10.2f}{:>8.2f}{:>22}{:>6}\n", s.labels, s.method, 100 * s.mean, 100 * s.stddev,
+                           std::isnan(s.interval) ? std::string("-")
+                                                  : fmt::format("{:.2f} .. {:.2f}", 100 * (s.mean - s.interval),
+                                                                100 * (s.mean + s.interval)),
+                           s.runs);
     return out;
 }
 

@@ -1,8 +1,14 @@
 #pragma once
 // The scarce-labels experiment: does an encoder pretrained (as an autoencoder) on all the unlabelled
-// images make a better classifier when only N labels are known? For each N and seed, three classifiers
-// are trained on the same N labelled images: from scratch, over the pretrained encoder kept frozen, and
-// over the pretrained encoder fine-tuned (head first, then everything at a lower rate).
+// images make a better classifier when only N labels are known? For each N and seed, a labelled subset
+// balanced over the classes is drawn, a fifth of it (by default) held out for validation, and each method
+// trains on the rest with early stopping on that validation split (never on the test set):
+//   scratch              the classifier from a random initialisation;
+//   scratch-regularised  the same with dropout (0.2 on the input, 0.5 on the codes) and AdamW weight decay;
+//   pretrained-probe     a linear head over the pretrained encoder, kept frozen;
+//   pretrained-finetune  the head first, then everything;
+//   joint                reconstruction of the whole pool and classification of the labelled images
+//                        trained together from a random initialisation (models/semi_supervised.hpp).
 #include <functional>
 #include <string>
 #include <vector>
@@ -21,15 +27,37 @@ struct ScarceLabelsOptions {
     AEGRAD_OPTION(double, lr, 1e-3)
     AEGRAD_OPTION(double, finetune_lr, 1e-3)  // measured: 1e-4 ends lower (docs/tutorials/05)
     AEGRAD_OPTION(double, frozen_fraction, 0.25)  // fine-tuned method: share of epochs with the encoder frozen
+    AEGRAD_OPTION(std::vector<std::string>, methods,
+                  std::vector<std::string>({"scratch", "scratch-regularised", "pretrained-probe", "pretrained-finetune", "joint"}))
+    AEGRAD_OPTION(double, validation_fraction, 0.2)  // of each labelled subset, for early stopping
+    AEGRAD_OPTION(int, patience, 20)                 // epochs without a better validation loss
+    AEGRAD_OPTION(double, weight_decay, 0.05)        // scratch-regularised's AdamW decay
+    AEGRAD_OPTION(int, joint_epochs, 10)             // joint: passes over the unlabelled pool
+    AEGRAD_OPTION(double, joint_weight, 0.1)         // joint: the cross-entropy's weight
+    AEGRAD_OPTION(std::size_t, unlabelled, 0)        // joint: the pool's first N images (0: all)
 };
+
+/// The method names run_scarce_labels knows.
+const std::vector<std::string>& scarce_label_methods();
 
 struct ScarceLabelsRow {
     std::size_t labels;
-    std::string method;  // "scratch", "pretrained-frozen", "pretrained-fine-tuned"
+    std::string method;
     std::uint64_t seed;
     double test_accuracy;
-    int epochs;
+    int epochs;      // trained, early stopping included
+    double seconds;
 };
+
+/// Seed `seed`'s labelled subset of `n` training images, balanced over the 10 classes (the first n % 10
+/// classes get one more), and its validation part (`validation_fraction` of each class, at least one image
+/// when the class has two). Throws std::invalid_argument when the training set or a class is too small.
+struct LabelledSplit {
+    Array<std::uint8_t> train_images, validation_images;
+    std::vector<int> train_labels, validation_labels;
+};
+LabelledSplit labelled_split(const data::LabelledImages& train, std::size_t n, std::uint64_t seed,
+                             double validation_fraction);
 
 /// Runs every (labels, method, seed) and returns one row each. `pretrained` is left as it was (its
 /// weights are restored after each fine-tuning run). `on_row` (optional) is called as rows complete.
@@ -37,13 +65,16 @@ std::vector<ScarceLabelsRow> run_scarce_labels(StackedAutoencoder& pretrained, c
                                                const data::LabelledImages& test, const ScarceLabelsOptions& options,
                                                const std::function<void(const ScarceLabelsRow&)>& on_row = nullptr);
 
-/// Mean and sample standard deviation of the test accuracy of each (labels, method).
+/// Mean, sample standard deviation and the half-width of the 95% interval of the mean (Student's t) of the
+/// test accuracy of each (labels, method).
 struct ScarceLabelsSummary {
     std::size_t labels;
     std::string method;
-    double mean, stddev;
+    double mean, stddev, interval;
     std::size_t runs;
 };
+/// Student's t quantile at 0.975 for `dof` degrees of freedom (1.96 beyond 30).
+double t_975(std::size_t dof);
 std::vector<ScarceLabelsSummary> summarise(const std::vector<ScarceLabelsRow>& rows);
 /// The table printed by `aegrad semisup`.
 std::string summary_table(const std::vector<ScarceLabelsSummary>& summary);

@@ -63,13 +63,17 @@ grep -q "read_cosine" "$work/gf/untied/gradflow.csv" && fail "the untied model h
 # semisup: a tiny run writes its CSV with one row per (labels, method, seed).
 "$aegrad" semisup --data "$work/data" --layers 32,8 --epochs 1 --labels 100 --seeds 1 --quiet --out "$work/ss" \
   > "$work/ss.log" 2>&1 || { cat "$work/ss.log"; fail "semisup exited non-zero"; }
-[[ $(wc -l < "$work/ss/semisup.csv") -eq 4 ]] || fail "semisup.csv should hold a header and 3 rows"
-grep -q "pretrained-fine-tuned" "$work/ss/semisup.txt" || fail "semisup table lacks a method"
+[[ $(wc -l < "$work/ss/semisup.csv") -eq 6 ]] || fail "semisup.csv should hold a header and 5 rows"
+head -1 "$work/ss/semisup.csv" | grep -qx "labels,method,seed,test_accuracy,seconds" || fail "semisup.csv columns"
+for m in scratch scratch-regularised pretrained-probe pretrained-finetune joint; do
+  grep -q "^100,$m,1," "$work/ss/semisup.csv" || fail "semisup.csv lacks $m"
+done
+grep -q "95% interval" "$work/ss/semisup.txt" || fail "semisup table lacks the intervals"
 [[ -s "$work/ss/semisup.svg" ]] || fail "no semisup plot"
 
 # Bad input: one line, non-zero exit, nothing half-written.
 for args in "train --epochs 0" "train --layers 100,x" "train --data $work/nowhere --out $work/bad" \
-            "eval $work/nowhere.safetensors" "train --optimizer adagrad" "semisup --labels 0" \
+            "eval $work/nowhere.safetensors" "train --optimizer adagrad" "semisup --labels 0" "semisup --data $work/data --labels 999999" "semisup --use knn" \
             "train --model vae --schedule layerwise" "train --model conv --layers 30"; do
   if "$aegrad" $args > "$work/err.log" 2>&1; then fail "'aegrad $args' succeeded"; fi
   [[ $(wc -l < "$work/err.log") -eq 1 ]] || { cat "$work/err.log"; fail "'aegrad $args' printed more than one line"; }
