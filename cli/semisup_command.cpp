@@ -5,6 +5,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <algorithm>
 #include <map>
 #include <sstream>
 
@@ -16,6 +17,7 @@
 #include "model_spec.hpp"
 #include <aegrad/data/svg_plot.hpp>
 #include <aegrad/models/layerwise_pretrainer.hpp>
+#include <aegrad/models/objective.hpp>
 #include <aegrad/models/scarce_labels.hpp>
 #include <aegrad/nn/optimizer.hpp>
 #include <aegrad/nn/trainer.hpp>
@@ -27,7 +29,7 @@ namespace fs = std::filesystem;
 
 struct SemisupArgs {
     std::string layers = "100,30", schedule = "layerwise", labels = "100,1000,10000,60000", out = "aegrad-semisup";
-    std::string data_dir = data::kFashionMnistDir, use = "probe,finetune,joint";
+    std::string data_dir = data::kFashionMnistDir, use = "probe,finetune,joint", pretrain = "plain";
     int epochs = 20, seeds = 3, threads = 0;
     std::size_t train_samples = 0;
     double finetune_lr = 1e-3, frozen_fraction = 0.25;
@@ -36,6 +38,56 @@ struct SemisupArgs {
     std::uint64_t seed = 42;
     bool quiet = false;
 };
+
+// The objective each --pretrain method trains the autoencoder with (Géron's chapter 17 settings where he
+// gives them).
+models::ObjectiveOptions pretrain_objective(const std::string& method, std::size_t rows, std::size_t cols, std::uint64_t seed) {
+    models::ObjectiveOptions o;
+    o.image_height(rows).image_width(cols).seed(seed ^ 0x9E3779B97F4A7C15ULL);
+    if (method == "denoising")
+        o.noise(models::Noise::parse("gaussian:0.2"));
+    else if (method == "dropout")
+        o.noise(models::Noise::parse("dropout:0.5"));
+    else if (method == "masking")
+        o.noise(models::Noise::parse("mask:0.5:4"));
+    else if (method == "sparse")
+        o.sparsity(models::Sparsity::parse("l1:1e-4"));
+    else if (method == "contractive")
+        o.contractive(0.01);
+    else if (method != "plain")
+        throw UsageError(fmt::format("--pretrain {}: expected plain, denoising, dropout, masking, sparse or contractive",
+                                     method));
+    return o;
+}
+
+std::vector<std::string> split_list(const std::string& text) {
+    std::vector<std::string> out;
+    std::stringstream in(text);
+    for (std::string item; std::getline(in, item, ',');)
+        out.push_back(item);
+    return out;
+}
+
+// Pretrains `autoencoder` on the unlabelled images under `objective`, layer-wise or jointly.
+void pretrain(const SemisupArgs& a, models::StackedAutoencoder& autoencoder, const models::ObjectiveOptions& objective,
+              const data::LabelledImages& train) {
+    if (a.schedule == "layerwise") {
+        const auto budget = models::split_epoch_budget(a.epochs, autoencoder.depth());
+        models::LayerwisePretrainer(autoencoder, models::PretrainOptions()
+                                                     .objective(objective)
+                                                     .pretrain_epochs(budget.pretrain)
+                                                     .finetune_epochs(budget.finetune)
+                                                     .finetune_lr_scale(2.0)
+                                                     .seed(a.seed)
+                                                     .progress(!a.quiet))
+            .run(train.pixels);
+        return;
+    }
+    models::Objective loss(objective, autoencoder);
+    nn::Adam optimizer(autoencoder.parameters());
+    nn::fit(autoencoder, optimizer, train.pixels, loss.loss_fn(),
+            nn::FitOptions().epochs(a.epochs).batch_size(256).seed(a.seed).progress(!a.quiet));
+}
 
 void run_semisup(const SemisupArgs& a) {
     ModelSpec spec;
@@ -46,21 +98,20 @@ void run_semisup(const SemisupArgs& a) {
     for (int s = 1; s <= a.seeds; ++s)
         seeds.push_back(static_cast<std::uint64_t>(s));
     options.seeds(seeds).finetune_lr(a.finetune_lr).frozen_fraction(a.frozen_fraction);
-    // The scratch baselines always run; --use picks the ways of using the unlabelled images.
-    std::vector<std::string> methods{"scratch", "scratch-regularised"};
-    std::stringstream uses(a.use);
-    for (std::string use; std::getline(uses, use, ',');) {
+    // The scratch baselines and joint training run once; probe and fine-tune once per --pretrain method.
+    std::vector<std::string> first{"scratch", "scratch-regularised"}, per_pretrain;
+    for (const auto& use : split_list(a.use)) {
         if (use == "probe" || use == "finetune")
-            methods.push_back("pretrained-" + use);
+            per_pretrain.push_back("pretrained-" + use);
         else if (use == "joint")
-            methods.push_back("joint");
+            first.push_back("joint");
         else
             throw UsageError(fmt::format("--use {}: expected a list of probe, finetune and joint", a.use));
     }
-    options.methods(methods)
-        .joint_weight(a.joint_weight)
-        .joint_epochs(a.joint_epochs)
-        .patience(a.patience);
+    const auto pretrain_methods = split_list(a.pretrain);
+    for (const auto& m : pretrain_methods)
+        pretrain_objective(m, 28, 28, 0);  // checked before any data is read
+    options.joint_weight(a.joint_weight).joint_epochs(a.joint_epochs).patience(a.patience);
     if (a.threads > 0)
         set_num_threads(a.threads);
 
@@ -70,37 +121,33 @@ void run_semisup(const SemisupArgs& a) {
             throw UsageError(fmt::format("--labels {}: more than the {} training images", n, train.size()));
     const auto test = data::load_mnist(a.data_dir, data::Split::test);
     fs::create_directories(a.out);
-    auto autoencoder = spec.build_dense(train.rows * train.cols, a.seed);
-    fmt::print("aegrad semisup: pretraining the {}-{} autoencoder ({}, {} epochs) on all {} training images, "
-               "labels unused\n",
-               train.rows * train.cols, fmt::join(spec.layers, "-"), a.schedule, a.epochs, train.size());
-    std::fflush(stdout);
-    if (a.schedule == "layerwise") {
-        const auto budget = models::split_epoch_budget(a.epochs, spec.layers.size());
-        models::LayerwisePretrainer(*autoencoder,
-                                    models::PretrainOptions()
-                                        .pretrain_epochs(budget.pretrain)
-                                        .finetune_epochs(budget.finetune)
-                                        .finetune_lr_scale(2.0)
-                                        .seed(a.seed)
-                                        .progress(!a.quiet))
-            .run(train.pixels);
-    } else {
-        nn::Adam optimizer(autoencoder->parameters());
-        nn::fit(*autoencoder, optimizer, train.pixels, nn::reconstruction_mse(),
-                nn::FitOptions().epochs(a.epochs).batch_size(256).seed(a.seed).progress(!a.quiet));
-    }
-    fmt::print("pretrained: test reconstruction MSE {:.5f}\n\n",
-               nn::evaluate(*autoencoder, test.pixels, nn::reconstruction_mse()));
 
     std::ofstream csv((fs::path(a.out) / "semisup.csv").string());
     csv << "labels,method,seed,test_accuracy,seconds\n";
-    const auto rows = models::run_scarce_labels(*autoencoder, train, test, options, [&](const models::ScarceLabelsRow& r) {
-        csv << fmt::format("{},{},{},{:.6f},{:.2f}\n", r.labels, r.method, r.seed, r.test_accuracy, r.seconds) << std::flush;
-        if (!a.quiet)
-            fmt::print(stderr, "  {:>6} labels  {:<22} seed {}  {} epochs  test accuracy {:.2f}%\n", r.labels, r.method,
-                       r.seed, r.epochs, 100 * r.test_accuracy);
-    });
+    std::vector<models::ScarceLabelsRow> rows;
+    for (std::size_t k = 0; k < pretrain_methods.size(); ++k) {
+        const std::string& method = pretrain_methods[k];
+        auto autoencoder = spec.build_dense(train.rows * train.cols, a.seed);
+        fmt::print("aegrad semisup: pretraining the {}-{} autoencoder ({}, {}, {} epochs) on all {} training images, "
+                   "labels unused\n",
+                   train.rows * train.cols, fmt::join(spec.layers, "-"), method, a.schedule, a.epochs, train.size());
+        std::fflush(stdout);
+        pretrain(a, *autoencoder, pretrain_objective(method, train.rows, train.cols, a.seed), train);
+        fmt::print("pretrained: test reconstruction MSE {:.5f}\n\n",
+                   nn::evaluate(*autoencoder, test.pixels, nn::reconstruction_mse()));
+        std::vector<std::string> methods = k == 0 ? first : std::vector<std::string>{};
+        methods.insert(methods.end(), per_pretrain.begin(), per_pretrain.end());
+        options.methods(methods).pretrained_name(method);
+        const auto these = models::run_scarce_labels(*autoencoder, train, test, options, [&](const models::ScarceLabelsRow& r) {
+            csv << fmt::format("{},{},{},{:.6f},{:.2f}\n", r.labels, r.method, r.seed, r.test_accuracy, r.seconds)
+                << std::flush;
+            if (!a.quiet)
+                fmt::print(stderr, "  {:>6} labels  {:<22} seed {}  {} epochs  test accuracy {:.2f}%\n", r.labels,
+                           r.method, r.seed, r.epochs, 100 * r.test_accuracy);
+        });
+        rows.insert(rows.end(), these.begin(), these.end());
+    }
+    std::stable_sort(rows.begin(), rows.end(), [](const auto& x, const auto& y) { return x.labels < y.labels; });
     const auto summary = models::summarise(rows);
     const std::string table = models::summary_table(summary);
     std::ofstream((fs::path(a.out) / "semisup.txt").string()) << table;
@@ -130,6 +177,10 @@ void add_semisup_command(CLI::App& app) {
         ->check(CLI::IsMember({"joint", "layerwise"}))->capture_default_str();
     cmd->add_option("--epochs", a->epochs, "Pretraining epochs")->check(CLI::PositiveNumber)->capture_default_str();
     cmd->add_option("--labels", a->labels, "Numbers of labelled images to try")->capture_default_str();
+    cmd->add_option("--pretrain", a->pretrain,
+                    "Pretraining objectives to compare: plain, denoising (gaussian:0.2), dropout (0.5), masking "
+                    "(mask:0.5:4), sparse (l1:1e-4), contractive (0.01)")
+        ->capture_default_str();
     cmd->add_option("--use", a->use, "Ways of using the unlabelled images besides the scratch baselines: probe, finetune, joint")
         ->capture_default_str();
     cmd->add_option("--train-samples", a->train_samples, "Use only the first N training images (the unlabelled pool)");

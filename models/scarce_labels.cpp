@@ -138,7 +138,9 @@ std::vector<ScarceLabelsRow> run_scarce_labels(StackedAutoencoder& pretrained, c
                 }
                 const double accuracy = nn::classification_report(*clf, test.pixels, test.labels, 10).accuracy;
                 const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-                rows.push_back({n, method, seed, accuracy, trained, seconds});
+                const std::string name =
+                    method.rfind("pretrained-", 0) == 0 ? o.pretrained_name() + method.substr(std::string("pretrained").size()) : method;
+                rows.push_back({n, name, seed, accuracy, trained, seconds});
                 if (on_row)
                     on_row(rows.back());
             }

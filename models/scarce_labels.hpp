@@ -35,6 +35,8 @@ struct ScarceLabelsOptions {
     AEGRAD_OPTION(int, joint_epochs, 10)             // joint: passes over the unlabelled pool
     AEGRAD_OPTION(double, joint_weight, 0.1)         // joint: the cross-entropy's weight
     AEGRAD_OPTION(std::size_t, unlabelled, 0)        // joint: the pool's first N images (0: all)
+    /// How the rows name the pretrained encoder's methods: "<name>-probe", "<name>-finetune".
+    AEGRAD_OPTION(std::string, pretrained_name, "pretrained")
 };
 
 /// The method names run_scarce_labels knows.

@@ -65,7 +65,7 @@ grep -q "read_cosine" "$work/gf/untied/gradflow.csv" && fail "the untied model h
   > "$work/ss.log" 2>&1 || { cat "$work/ss.log"; fail "semisup exited non-zero"; }
 [[ $(wc -l < "$work/ss/semisup.csv") -eq 6 ]] || fail "semisup.csv should hold a header and 5 rows"
 head -1 "$work/ss/semisup.csv" | grep -qx "labels,method,seed,test_accuracy,seconds" || fail "semisup.csv columns"
-for m in scratch scratch-regularised pretrained-probe pretrained-finetune joint; do
+for m in scratch scratch-regularised plain-probe plain-finetune joint; do
   grep -q "^100,$m,1," "$work/ss/semisup.csv" || fail "semisup.csv lacks $m"
 done
 grep -q "95% interval" "$work/ss/semisup.txt" || fail "semisup table lacks the intervals"
