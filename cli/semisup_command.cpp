@@ -16,6 +16,7 @@
 #include "commands.hpp"
 #include "model_spec.hpp"
 #include <aegrad/data/svg_plot.hpp>
+#include <aegrad/models/conv_autoencoder.hpp>
 #include <aegrad/models/layerwise_pretrainer.hpp>
 #include <aegrad/models/objective.hpp>
 #include <aegrad/models/scarce_labels.hpp>
@@ -28,7 +29,7 @@ namespace {
 namespace fs = std::filesystem;
 
 struct SemisupArgs {
-    std::string layers = "100,30", schedule = "layerwise", labels = "100,1000,10000,60000", out = "aegrad-semisup";
+    std::string model = "dense", layers, schedule = "layerwise", labels = "100,1000,10000,60000", out = "aegrad-semisup";
     std::string data_dir = data::kFashionMnistDir, use = "probe,finetune,joint", pretrain = "plain";
     int epochs = 20, seeds = 3, threads = 0;
     std::size_t train_samples = 0;
@@ -36,7 +37,7 @@ struct SemisupArgs {
     double joint_weight = models::ScarceLabelsOptions().joint_weight();
     int joint_epochs = models::ScarceLabelsOptions().joint_epochs(), patience = models::ScarceLabelsOptions().patience();
     std::uint64_t seed = 42;
-    bool quiet = false;
+    bool quiet = false, tied = false, untied = false, mirror = false;
 };
 
 // The objective each --pretrain method trains the autoencoder with (Géron's chapter 17 settings where he
@@ -69,7 +70,7 @@ std::vector<std::string> split_list(const std::string& text) {
 }
 
 // Pretrains `autoencoder` on the unlabelled images under `objective`, layer-wise or jointly.
-void pretrain(const SemisupArgs& a, models::StackedAutoencoder& autoencoder, const models::ObjectiveOptions& objective,
+void pretrain(const SemisupArgs& a, models::LayeredAutoencoder& autoencoder, const models::ObjectiveOptions& objective,
               const data::LabelledImages& train) {
     if (a.schedule == "layerwise") {
         const auto budget = models::split_epoch_budget(a.epochs, autoencoder.depth());
@@ -89,9 +90,25 @@ void pretrain(const SemisupArgs& a, models::StackedAutoencoder& autoencoder, con
             nn::FitOptions().epochs(a.epochs).batch_size(256).seed(a.seed).progress(!a.quiet));
 }
 
+// The model's encoder for the classifiers, and a factory of fresh models of its shape.
+std::pair<models::EncoderOf, models::FreshModel> encoder_and_factory(const std::shared_ptr<models::Autoencoder>& model) {
+    if (auto dense = std::dynamic_pointer_cast<models::StackedAutoencoder>(model)) {
+        const auto options = dense->options();
+        return {models::encoder_of(dense),
+                [options](Generator& gen) { return models::encoder_of(std::make_shared<models::StackedAutoencoder>(options, gen)); }};
+    }
+    auto conv = std::dynamic_pointer_cast<models::ConvAutoencoder>(model);
+    const auto options = conv->options();
+    return {models::encoder_of(conv),
+            [options](Generator& gen) { return models::encoder_of(std::make_shared<models::ConvAutoencoder>(options, gen)); }};
+}
+
 void run_semisup(const SemisupArgs& a) {
     ModelSpec spec;
-    spec.layers = parse_positive_list(a.layers);
+    spec.model = a.model;
+    if (!a.layers.empty())
+        spec.layers = parse_positive_list(a.layers);
+    resolve_tied(spec, a.tied, a.untied, a.mirror);
     models::ScarceLabelsOptions options;
     options.labels(parse_positive_list(a.labels, "--labels"));
     std::vector<std::uint64_t> seeds;
@@ -127,18 +144,24 @@ void run_semisup(const SemisupArgs& a) {
     std::vector<models::ScarceLabelsRow> rows;
     for (std::size_t k = 0; k < pretrain_methods.size(); ++k) {
         const std::string& method = pretrain_methods[k];
-        auto autoencoder = spec.build_dense(train.rows * train.cols, a.seed);
-        fmt::print("aegrad semisup: pretraining the {}-{} autoencoder ({}, {}, {} epochs) on all {} training images, "
+        const auto autoencoder = spec.build(train.rows, train.cols, a.seed);
+        fmt::print("aegrad semisup: pretraining the {} autoencoder ({}, {}, {} epochs) on all {} training images, "
                    "labels unused\n",
-                   train.rows * train.cols, fmt::join(spec.layers, "-"), method, a.schedule, a.epochs, train.size());
+                   spec.describe(train.rows, train.cols), method, a.schedule, a.epochs, train.size());
         std::fflush(stdout);
-        pretrain(a, *autoencoder, pretrain_objective(method, train.rows, train.cols, a.seed), train);
+        try {
+            pretrain(a, dynamic_cast<models::LayeredAutoencoder&>(*autoencoder),
+                     pretrain_objective(method, train.rows, train.cols, a.seed), train);
+        } catch (const std::invalid_argument& e) {  // an objective the model cannot have (contractive on conv)
+            throw UsageError(fmt::format("--pretrain {}: {}", method, e.what()));
+        }
         fmt::print("pretrained: test reconstruction MSE {:.5f}\n\n",
                    nn::evaluate(*autoencoder, test.pixels, nn::reconstruction_mse()));
         std::vector<std::string> methods = k == 0 ? first : std::vector<std::string>{};
         methods.insert(methods.end(), per_pretrain.begin(), per_pretrain.end());
         options.methods(methods).pretrained_name(method);
-        const auto these = models::run_scarce_labels(*autoencoder, train, test, options, [&](const models::ScarceLabelsRow& r) {
+        const auto [encoder, factory] = encoder_and_factory(autoencoder);
+        const auto these = models::run_scarce_labels(encoder, factory, train, test, options, [&](const models::ScarceLabelsRow& r) {
             csv << fmt::format("{},{},{},{:.6f},{:.2f}\n", r.labels, r.method, r.seed, r.test_accuracy, r.seconds)
                 << std::flush;
             if (!a.quiet)
@@ -172,7 +195,11 @@ void run_semisup(const SemisupArgs& a) {
 void add_semisup_command(CLI::App& app) {
     auto a = std::make_shared<SemisupArgs>();
     auto* cmd = app.add_subcommand("semisup", "Does autoencoder pretraining help a classifier with few labels?");
-    cmd->add_option("--layers", a->layers, "Encoder layer sizes")->capture_default_str();
+    cmd->add_option("--model", a->model, "dense: the stacked autoencoder; conv: the convolutional one")
+        ->check(CLI::IsMember({"dense", "conv"}))
+        ->capture_default_str();
+    cmd->add_option("--layers", a->layers, "Encoder sizes, the last the coding size (dense 100,30; conv 16,32,64,30)");
+    add_tied_flags(*cmd, a->tied, a->untied, a->mirror);
     cmd->add_option("--schedule", a->schedule, "Pretraining: layerwise or joint")
         ->check(CLI::IsMember({"joint", "layerwise"}))->capture_default_str();
     cmd->add_option("--epochs", a->epochs, "Pretraining epochs")->check(CLI::PositiveNumber)->capture_default_str();

@@ -60,9 +60,34 @@ LabelledSplit labelled_split(const data::LabelledImages& train, std::size_t n, s
     return split;
 }
 
+EncoderOf encoder_of(std::shared_ptr<StackedAutoencoder> autoencoder) {
+    auto encoder = autoencoder->encoder();
+    const std::size_t code = autoencoder->options().layers().back();
+    return {std::move(autoencoder), std::move(encoder), code};
+}
+
+EncoderOf encoder_of(std::shared_ptr<ConvAutoencoder> autoencoder) {
+    auto encoder = autoencoder->encoder();
+    const std::size_t code = autoencoder->options().coding_size();
+    return {std::move(autoencoder), std::move(encoder), code};
+}
+
 std::vector<ScarceLabelsRow> run_scarce_labels(StackedAutoencoder& pretrained, const data::LabelledImages& train,
                                                const data::LabelledImages& test, const ScarceLabelsOptions& o,
                                                const std::function<void(const ScarceLabelsRow&)>& on_row) {
+    const auto options = pretrained.options();
+    // A non-owning handle: the caller keeps the model.
+    const EncoderOf model = encoder_of(std::shared_ptr<StackedAutoencoder>(&pretrained, [](StackedAutoencoder*) {}));
+    return run_scarce_labels(
+        model, [options](Generator& gen) { return encoder_of(std::make_shared<StackedAutoencoder>(options, gen)); }, train,
+        test, o, on_row);
+}
+
+std::vector<ScarceLabelsRow> run_scarce_labels(const EncoderOf& pretrained_model, const FreshModel& make_fresh,
+                                               const data::LabelledImages& train, const data::LabelledImages& test,
+                                               const ScarceLabelsOptions& o,
+                                               const std::function<void(const ScarceLabelsRow&)>& on_row) {
+    Autoencoder& pretrained = *pretrained_model.autoencoder;
     for (const auto& m : o.methods())
         if (std::find(scarce_label_methods().begin(), scarce_label_methods().end(), m) == scarce_label_methods().end())
             throw std::invalid_argument(fmt::format("scarce labels: unknown method '{}'", m));
@@ -80,7 +105,7 @@ std::vector<ScarceLabelsRow> run_scarce_labels(StackedAutoencoder& pretrained, c
     };
     const data::Rows pool = o.unlabelled() ? data::Rows(train.pixels).range(0, std::min(o.unlabelled(), train.size()))
                                            : data::Rows(train.pixels);
-    const std::size_t code = pretrained.options().layers().back();
+    const std::size_t code = pretrained_model.code_size;
     std::vector<ScarceLabelsRow> rows;
     for (std::size_t n : o.labels())
         for (std::uint64_t seed : o.seeds()) {
@@ -97,14 +122,14 @@ std::vector<ScarceLabelsRow> run_scarce_labels(StackedAutoencoder& pretrained, c
                 const auto start = std::chrono::steady_clock::now();
                 Generator gen(seed * 7919 + 17);
                 std::shared_ptr<Classifier> clf;
-                std::shared_ptr<StackedAutoencoder> fresh;  // a randomly initialised autoencoder of the same shape
+                EncoderOf fresh;  // a randomly initialised autoencoder of the same shape
                 ClassifierTraining t;
                 t.epochs(epochs).batch_size(batch).seed(seed).lr(o.lr()).finetune_lr(o.finetune_lr()).patience(o.patience());
                 int trained = 0;
                 if (method == "joint") {
-                    fresh = std::make_shared<StackedAutoencoder>(pretrained.options(), gen);
-                    clf = Classifier::over(*fresh, 10, gen);
-                    trained = static_cast<int>(train_semi_supervised(*fresh, *clf, pool, labelled,
+                    fresh = make_fresh(gen);
+                    clf = std::make_shared<Classifier>(fresh.encoder, code, 10, gen);
+                    trained = static_cast<int>(train_semi_supervised(*fresh.autoencoder, *clf, pool, labelled,
                                                                      SemiSupervisedOptions()
                                                                          .epochs(o.joint_epochs())
                                                                          .weight(o.joint_weight())
@@ -115,20 +140,20 @@ std::vector<ScarceLabelsRow> run_scarce_labels(StackedAutoencoder& pretrained, c
                                                    .epochs.size());
                 } else {
                     if (method.rfind("scratch", 0) == 0) {
-                        fresh = std::make_shared<StackedAutoencoder>(pretrained.options(), gen);
+                        fresh = make_fresh(gen);
                         if (method == "scratch-regularised") {
                             auto encoder = std::make_shared<nn::Sequential>();
                             encoder->add(std::make_shared<nn::Dropout>(0.2, seed + 1));
-                            encoder->add(fresh->encoder());
+                            encoder->add(fresh.encoder);
                             encoder->add(std::make_shared<nn::Dropout>(0.5, seed + 2));
                             clf = std::make_shared<Classifier>(encoder, code, 10, gen);
                             t.weight_decay(o.weight_decay());
                         } else {
-                            clf = Classifier::over(*fresh, 10, gen);
+                            clf = std::make_shared<Classifier>(fresh.encoder, code, 10, gen);
                         }
                     } else {
                         restore();
-                        clf = Classifier::over(pretrained, 10, gen);
+                        clf = std::make_shared<Classifier>(pretrained_model.encoder, code, 10, gen);
                         if (method == "pretrained-probe")
                             t.keep_frozen(true);
                         else

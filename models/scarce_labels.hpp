@@ -10,11 +10,13 @@
 //   joint                reconstruction of the whole pool and classification of the labelled images
 //                        trained together from a random initialisation (models/semi_supervised.hpp).
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include <aegrad/data/mnist.hpp>
 #include <aegrad/models/classifier.hpp>
+#include <aegrad/models/conv_autoencoder.hpp>
 
 namespace aegrad::models {
 
@@ -61,8 +63,25 @@ struct LabelledSplit {
 LabelledSplit labelled_split(const data::LabelledImages& train, std::size_t n, std::uint64_t seed,
                              double validation_fraction);
 
+/// An autoencoder with what a classifier reads of it: its own encoder (x -> codes) and the codes' size.
+struct EncoderOf {
+    std::shared_ptr<Autoencoder> autoencoder;
+    std::shared_ptr<nn::Module> encoder;
+    std::size_t code_size = 0;
+};
+EncoderOf encoder_of(std::shared_ptr<StackedAutoencoder> autoencoder);
+EncoderOf encoder_of(std::shared_ptr<ConvAutoencoder> autoencoder);
+/// A randomly initialised model of the pretrained one's shape, for the scratch and joint methods.
+using FreshModel = std::function<EncoderOf(Generator&)>;
+
 /// Runs every (labels, method, seed) and returns one row each. `pretrained` is left as it was (its
-/// weights are restored after each fine-tuning run). `on_row` (optional) is called as rows complete.
+/// weights are restored after each fine-tuning run); `fresh` builds the other methods' models. `on_row`
+/// (optional) is called as rows complete.
+std::vector<ScarceLabelsRow> run_scarce_labels(const EncoderOf& pretrained, const FreshModel& fresh,
+                                               const data::LabelledImages& train, const data::LabelledImages& test,
+                                               const ScarceLabelsOptions& options,
+                                               const std::function<void(const ScarceLabelsRow&)>& on_row = nullptr);
+/// The stacked autoencoder's case: fresh models of the same options.
 std::vector<ScarceLabelsRow> run_scarce_labels(StackedAutoencoder& pretrained, const data::LabelledImages& train,
                                                const data::LabelledImages& test, const ScarceLabelsOptions& options,
                                                const std::function<void(const ScarceLabelsRow&)>& on_row = nullptr);

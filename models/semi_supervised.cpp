@@ -66,13 +66,15 @@ private:
 };
 } // namespace
 
-History train_semi_supervised(StackedAutoencoder& autoencoder, Classifier& classifier, data::Rows unlabelled,
+History train_semi_supervised(Autoencoder& autoencoder, Classifier& classifier, data::Rows unlabelled,
                               const LabelledRows& labelled, const SemiSupervisedOptions& o, const LabelledRows* validation) {
     if (labelled.labels.empty() || labelled.images.count() != labelled.labels.size())
         throw std::invalid_argument(fmt::format("train_semi_supervised: {} labelled images with {} labels",
                                                 labelled.images.count(), labelled.labels.size()));
-    if (classifier.encoder() != autoencoder.encoder())
-        throw std::invalid_argument("train_semi_supervised: the classifier must read the autoencoder's own encoder");
+    const auto own = autoencoder.parameters();
+    for (const auto& p : classifier.encoder()->parameters())
+        if (std::none_of(own.begin(), own.end(), [&](const Tensor<float>& q) { return q.id() == p.id(); }))
+            throw std::invalid_argument("train_semi_supervised: the classifier must read the autoencoder's own encoder");
     // Non-owning handles: the caller keeps both alive for the call.
     const auto keep = [](auto* m) { return std::shared_ptr<Module>(m, [](Module*) {}); };
     Joint joint(keep(&autoencoder), keep(&classifier));

@@ -6,7 +6,7 @@
 // over the autoencoder's parameters and the classifier's head together; the encoder is shared, so the
 // reconstruction keeps shaping the codes the classifier reads.
 #include <aegrad/models/classifier.hpp>
-#include <aegrad/models/stacked_autoencoder.hpp>
+#include <aegrad/models/autoencoder.hpp>
 
 namespace aegrad::models {
 
@@ -23,11 +23,11 @@ struct SemiSupervisedOptions {
     AEGRAD_OPTION(bool, progress, false)
 };
 
-/// Trains `autoencoder` and `classifier` (whose encoder must be the autoencoder's) together on the
+/// Trains `autoencoder` and `classifier` (whose encoder must be the autoencoder's, dense or conv) together on the
 /// `unlabelled` pool and the `labelled` images; `validation` (optional, never the test set) gives each
 /// epoch's val_loss, the classifier's cross-entropy. Throws std::invalid_argument for no labelled images
 /// or a classifier over another encoder.
-nn::History train_semi_supervised(StackedAutoencoder& autoencoder, Classifier& classifier, data::Rows unlabelled,
+nn::History train_semi_supervised(Autoencoder& autoencoder, Classifier& classifier, data::Rows unlabelled,
                                   const LabelledRows& labelled, const SemiSupervisedOptions& options,
                                   const LabelledRows* validation = nullptr);
 
