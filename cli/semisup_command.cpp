@@ -142,21 +142,25 @@ void run_semisup(const SemisupArgs& a) {
     std::ofstream csv((fs::path(a.out) / "semisup.csv").string());
     csv << "labels,method,seed,test_accuracy,seconds\n";
     std::vector<models::ScarceLabelsRow> rows;
-    for (std::size_t k = 0; k < pretrain_methods.size(); ++k) {
+    // Without probe or fine-tune nothing reads a pretrained encoder: one pass, no pretraining.
+    const std::size_t passes = per_pretrain.empty() ? 1 : pretrain_methods.size();
+    for (std::size_t k = 0; k < passes; ++k) {
         const std::string& method = pretrain_methods[k];
         const auto autoencoder = spec.build(train.rows, train.cols, a.seed);
-        fmt::print("aegrad semisup: pretraining the {} autoencoder ({}, {}, {} epochs) on all {} training images, "
-                   "labels unused\n",
-                   spec.describe(train.rows, train.cols), method, a.schedule, a.epochs, train.size());
-        std::fflush(stdout);
-        try {
-            pretrain(a, dynamic_cast<models::LayeredAutoencoder&>(*autoencoder),
-                     pretrain_objective(method, train.rows, train.cols, a.seed), train);
-        } catch (const std::invalid_argument& e) {  // an objective the model cannot have (contractive on conv)
-            throw UsageError(fmt::format("--pretrain {}: {}", method, e.what()));
+        if (!per_pretrain.empty()) {
+            fmt::print("aegrad semisup: pretraining the {} autoencoder ({}, {}, {} epochs) on all {} training images, "
+                       "labels unused\n",
+                       spec.describe(train.rows, train.cols), method, a.schedule, a.epochs, train.size());
+            std::fflush(stdout);
+            try {
+                pretrain(a, dynamic_cast<models::LayeredAutoencoder&>(*autoencoder),
+                         pretrain_objective(method, train.rows, train.cols, a.seed), train);
+            } catch (const std::invalid_argument& e) {  // an objective the model cannot have (contractive on conv)
+                throw UsageError(fmt::format("--pretrain {}: {}", method, e.what()));
+            }
+            fmt::print("pretrained: test reconstruction MSE {:.5f}\n\n",
+                       nn::evaluate(*autoencoder, test.pixels, nn::reconstruction_mse()));
         }
-        fmt::print("pretrained: test reconstruction MSE {:.5f}\n\n",
-                   nn::evaluate(*autoencoder, test.pixels, nn::reconstruction_mse()));
         std::vector<std::string> methods = k == 0 ? first : std::vector<std::string>{};
         methods.insert(methods.end(), per_pretrain.begin(), per_pretrain.end());
         options.methods(methods).pretrained_name(method);
