@@ -19,6 +19,7 @@
 #include <aegrad/models/conv_autoencoder.hpp>
 #include <aegrad/models/layerwise_pretrainer.hpp>
 #include <aegrad/models/objective.hpp>
+#include <aegrad/models/variational_autoencoder.hpp>
 #include <aegrad/models/scarce_labels.hpp>
 #include <aegrad/nn/optimizer.hpp>
 #include <aegrad/nn/trainer.hpp>
@@ -55,8 +56,8 @@ models::ObjectiveOptions pretrain_objective(const std::string& method, std::size
         o.sparsity(models::Sparsity::parse("l1:1e-4"));
     else if (method == "contractive")
         o.contractive(0.01);
-    else if (method != "plain")
-        throw UsageError(fmt::format("--pretrain {}: expected plain, denoising, dropout, masking, sparse or contractive",
+    else if (method != "plain" && method != "vae")
+        throw UsageError(fmt::format("--pretrain {}: expected plain, denoising, dropout, masking, sparse, contractive or vae",
                                      method));
     return o;
 }
@@ -69,12 +70,13 @@ std::vector<std::string> split_list(const std::string& text) {
     return out;
 }
 
-// Pretrains `autoencoder` on the unlabelled images under `objective`, layer-wise or jointly.
-void pretrain(const SemisupArgs& a, models::LayeredAutoencoder& autoencoder, const models::ObjectiveOptions& objective,
+// Pretrains `autoencoder` on the unlabelled images under `objective`, layer-wise or jointly (a VAE always
+// jointly: it has no mirror stages).
+void pretrain(const SemisupArgs& a, models::Autoencoder& autoencoder, const models::ObjectiveOptions& objective,
               const data::LabelledImages& train) {
-    if (a.schedule == "layerwise") {
-        const auto budget = models::split_epoch_budget(a.epochs, autoencoder.depth());
-        models::LayerwisePretrainer(autoencoder, models::PretrainOptions()
+    if (auto* layered = dynamic_cast<models::LayeredAutoencoder*>(&autoencoder); layered && a.schedule == "layerwise") {
+        const auto budget = models::split_epoch_budget(a.epochs, layered->depth());
+        models::LayerwisePretrainer(*layered, models::PretrainOptions()
                                                      .objective(objective)
                                                      .pretrain_epochs(budget.pretrain)
                                                      .finetune_epochs(budget.finetune)
@@ -96,6 +98,12 @@ std::pair<models::EncoderOf, models::FreshModel> encoder_and_factory(const std::
         const auto options = dense->options();
         return {models::encoder_of(dense),
                 [options](Generator& gen) { return models::encoder_of(std::make_shared<models::StackedAutoencoder>(options, gen)); }};
+    }
+    if (auto vae = std::dynamic_pointer_cast<models::VariationalAutoencoder>(model)) {
+        const auto options = vae->options();
+        return {models::encoder_of(vae), [options](Generator& gen) {
+                    return models::encoder_of(std::make_shared<models::VariationalAutoencoder>(options, gen));
+                }};
     }
     auto conv = std::dynamic_pointer_cast<models::ConvAutoencoder>(model);
     const auto options = conv->options();
@@ -126,8 +134,11 @@ void run_semisup(const SemisupArgs& a) {
             throw UsageError(fmt::format("--use {}: expected a list of probe, finetune and joint", a.use));
     }
     const auto pretrain_methods = split_list(a.pretrain);
-    for (const auto& m : pretrain_methods)
+    for (const auto& m : pretrain_methods) {
         pretrain_objective(m, 28, 28, 0);  // checked before any data is read
+        if (m == "vae" && (spec.model != "dense" || spec.layers_or_default().size() < 2))
+            throw UsageError("--pretrain vae: a dense VAE, its hidden sizes and latent size from --layers (like 100,30)");
+    }
     options.joint_weight(a.joint_weight).joint_epochs(a.joint_epochs).patience(a.patience);
     if (a.threads > 0)
         set_num_threads(a.threads);
@@ -142,29 +153,10 @@ void run_semisup(const SemisupArgs& a) {
     std::ofstream csv((fs::path(a.out) / "semisup.csv").string());
     csv << "labels,method,seed,test_accuracy,seconds\n";
     std::vector<models::ScarceLabelsRow> rows;
-    // Without probe or fine-tune nothing reads a pretrained encoder: one pass, no pretraining.
-    const std::size_t passes = per_pretrain.empty() ? 1 : pretrain_methods.size();
-    for (std::size_t k = 0; k < passes; ++k) {
-        const std::string& method = pretrain_methods[k];
-        const auto autoencoder = spec.build(train.rows, train.cols, a.seed);
-        if (!per_pretrain.empty()) {
-            fmt::print("aegrad semisup: pretraining the {} autoencoder ({}, {}, {} epochs) on all {} training images, "
-                       "labels unused\n",
-                       spec.describe(train.rows, train.cols), method, a.schedule, a.epochs, train.size());
-            std::fflush(stdout);
-            try {
-                pretrain(a, dynamic_cast<models::LayeredAutoencoder&>(*autoencoder),
-                         pretrain_objective(method, train.rows, train.cols, a.seed), train);
-            } catch (const std::invalid_argument& e) {  // an objective the model cannot have (contractive on conv)
-                throw UsageError(fmt::format("--pretrain {}: {}", method, e.what()));
-            }
-            fmt::print("pretrained: test reconstruction MSE {:.5f}\n\n",
-                       nn::evaluate(*autoencoder, test.pixels, nn::reconstruction_mse()));
-        }
-        std::vector<std::string> methods = k == 0 ? first : std::vector<std::string>{};
-        methods.insert(methods.end(), per_pretrain.begin(), per_pretrain.end());
-        options.methods(methods).pretrained_name(method);
-        const auto [encoder, factory] = encoder_and_factory(autoencoder);
+    const auto run = [&](const std::shared_ptr<models::Autoencoder>& model, const std::vector<std::string>& methods,
+                         const std::string& name) {
+        options.methods(methods).pretrained_name(name);
+        const auto [encoder, factory] = encoder_and_factory(model);
         const auto these = models::run_scarce_labels(encoder, factory, train, test, options, [&](const models::ScarceLabelsRow& r) {
             csv << fmt::format("{},{},{},{:.6f},{:.2f}\n", r.labels, r.method, r.seed, r.test_accuracy, r.seconds)
                 << std::flush;
@@ -173,6 +165,31 @@ void run_semisup(const SemisupArgs& a) {
                            r.method, r.seed, r.epochs, 100 * r.test_accuracy);
         });
         rows.insert(rows.end(), these.begin(), these.end());
+    };
+    // The baselines and joint training start from random initialisations of the model: no pretraining.
+    run(spec.build(train.rows, train.cols, a.seed), first, "");
+    for (const std::string& method : per_pretrain.empty() ? std::vector<std::string>{} : pretrain_methods) {
+        ModelSpec shape = spec;
+        if (method == "vae") {  // the same encoder sizes, the last one as the latent code
+            shape.model = "vae";
+            shape.latent = spec.layers_or_default().back();
+            shape.layers = spec.layers_or_default();
+            shape.layers.pop_back();
+        }
+        const auto autoencoder = shape.build(train.rows, train.cols, a.seed);
+        fmt::print("aegrad semisup: pretraining the {} autoencoder ({}, {}, {} epochs) on all {} training images, "
+                   "labels unused\n",
+                   shape.describe(train.rows, train.cols), method, method == "vae" ? "joint" : a.schedule, a.epochs,
+                   train.size());
+        std::fflush(stdout);
+        try {
+            pretrain(a, *autoencoder, pretrain_objective(method, train.rows, train.cols, a.seed), train);
+        } catch (const std::invalid_argument& e) {  // an objective the model cannot have (contractive on conv)
+            throw UsageError(fmt::format("--pretrain {}: {}", method, e.what()));
+        }
+        fmt::print("pretrained: test reconstruction MSE {:.5f}\n\n",
+                   nn::evaluate(*autoencoder, test.pixels, nn::reconstruction_mse()));
+        run(autoencoder, per_pretrain, method);
     }
     std::stable_sort(rows.begin(), rows.end(), [](const auto& x, const auto& y) { return x.labels < y.labels; });
     const auto summary = models::summarise(rows);
@@ -210,7 +227,7 @@ void add_semisup_command(CLI::App& app) {
     cmd->add_option("--labels", a->labels, "Numbers of labelled images to try")->capture_default_str();
     cmd->add_option("--pretrain", a->pretrain,
                     "Pretraining objectives to compare: plain, denoising (gaussian:0.2), dropout (0.5), masking "
-                    "(mask:0.5:4), sparse (l1:1e-4), contractive (0.01)")
+                    "(mask:0.5:4), sparse (l1:1e-4), contractive (0.01), vae (the means as features)")
         ->capture_default_str();
     cmd->add_option("--use", a->use, "Ways of using the unlabelled images besides the scratch baselines: probe, finetune, joint")
         ->capture_default_str();

@@ -72,6 +72,25 @@ EncoderOf encoder_of(std::shared_ptr<ConvAutoencoder> autoencoder) {
     return {std::move(autoencoder), std::move(encoder), code};
 }
 
+namespace {
+// A VAE's means as a module, its parameters the VAE's own (the decoder's get no gradient from a classifier).
+class VaeMeans : public nn::Module {
+public:
+    explicit VaeMeans(std::shared_ptr<VariationalAutoencoder> vae) : vae_(this->register_module("vae", std::move(vae))) {}
+    Tensor<float> forward(const Tensor<float>& x) override { return vae_->encode(x); }
+    std::string type_name() const override { return "VaeMeans"; }
+
+private:
+    std::shared_ptr<VariationalAutoencoder> vae_;
+};
+} // namespace
+
+EncoderOf encoder_of(std::shared_ptr<VariationalAutoencoder> autoencoder) {
+    auto encoder = std::make_shared<VaeMeans>(autoencoder);
+    const std::size_t code = autoencoder->options().latent();
+    return {std::move(autoencoder), std::move(encoder), code};
+}
+
 std::vector<ScarceLabelsRow> run_scarce_labels(StackedAutoencoder& pretrained, const data::LabelledImages& train,
                                                const data::LabelledImages& test, const ScarceLabelsOptions& o,
                                                const std::function<void(const ScarceLabelsRow&)>& on_row) {

@@ -17,6 +17,7 @@
 #include <aegrad/data/mnist.hpp>
 #include <aegrad/models/classifier.hpp>
 #include <aegrad/models/conv_autoencoder.hpp>
+#include <aegrad/models/variational_autoencoder.hpp>
 
 namespace aegrad::models {
 
@@ -71,6 +72,8 @@ struct EncoderOf {
 };
 EncoderOf encoder_of(std::shared_ptr<StackedAutoencoder> autoencoder);
 EncoderOf encoder_of(std::shared_ptr<ConvAutoencoder> autoencoder);
+/// A VAE's encoder as the means of its codes.
+EncoderOf encoder_of(std::shared_ptr<VariationalAutoencoder> autoencoder);
 /// A randomly initialised model of the pretrained one's shape, for the scratch and joint methods.
 using FreshModel = std::function<EncoderOf(Generator&)>;
 

@@ -73,7 +73,7 @@ grep -q "95% interval" "$work/ss/semisup.txt" || fail "semisup table lacks the i
 
 # Bad input: one line, non-zero exit, nothing half-written.
 for args in "train --epochs 0" "train --layers 100,x" "train --data $work/nowhere --out $work/bad" \
-            "eval $work/nowhere.safetensors" "train --optimizer adagrad" "semisup --labels 0" "semisup --data $work/data --labels 999999" "semisup --use knn" "semisup --pretrain vae" \
+            "eval $work/nowhere.safetensors" "train --optimizer adagrad" "semisup --labels 0" "semisup --data $work/data --labels 999999" "semisup --use knn" "semisup --pretrain ladder" "semisup --model conv --pretrain vae" \
             "train --model vae --schedule layerwise" "train --model conv --layers 30"; do
   if "$aegrad" $args > "$work/err.log" 2>&1; then fail "'aegrad $args' succeeded"; fi
   [[ $(wc -l < "$work/err.log") -eq 1 ]] || { cat "$work/err.log"; fail "'aegrad $args' printed more than one line"; }
