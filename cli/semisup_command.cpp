@@ -41,25 +41,25 @@ struct SemisupArgs {
     bool quiet = false, tied = false, untied = false, mirror = false;
 };
 
-// The objective each --pretrain method trains the autoencoder with (Géron's chapter 17 settings where he
-// gives them).
-models::ObjectiveOptions pretrain_objective(const std::string& method, std::size_t rows, std::size_t cols, std::uint64_t seed) {
-    models::ObjectiveOptions o;
-    o.image_height(rows).image_width(cols).seed(seed ^ 0x9E3779B97F4A7C15ULL);
+// The objective each --pretrain method trains the autoencoder with, as the `aegrad train` flags that give it
+// (Géron's chapter 17 settings where he gives them); ModelSpec turns them into the objective, noise seed
+// included, exactly as for `aegrad train`.
+models::ObjectiveOptions pretrain_objective(const std::string& method, ModelSpec spec, std::size_t rows, std::size_t cols,
+                                            std::uint64_t seed) {
     if (method == "denoising")
-        o.noise(models::Noise::parse("gaussian:0.2"));
+        spec.noise = "gaussian:0.2";
     else if (method == "dropout")
-        o.noise(models::Noise::parse("dropout:0.5"));
+        spec.noise = "dropout:0.5";
     else if (method == "masking")
-        o.noise(models::Noise::parse("mask:0.5:4"));
+        spec.noise = "mask:0.5:4";
     else if (method == "sparse")
-        o.sparsity(models::Sparsity::parse("l1:1e-4"));
+        spec.sparsity = "l1:1e-4";
     else if (method == "contractive")
-        o.contractive(0.01);
+        spec.contractive = 0.01;
     else if (method != "plain" && method != "vae")
         throw UsageError(fmt::format("--pretrain {}: expected plain, denoising, dropout, masking, sparse, contractive or vae",
                                      method));
-    return o;
+    return spec.objective(rows, cols, seed);
 }
 
 std::vector<std::string> split_list(const std::string& text) {
@@ -135,7 +135,7 @@ void run_semisup(const SemisupArgs& a) {
     }
     const auto pretrain_methods = split_list(a.pretrain);
     for (const auto& m : pretrain_methods) {
-        pretrain_objective(m, 28, 28, 0);  // checked before any data is read
+        pretrain_objective(m, spec, 28, 28, 0);  // checked before any data is read
         if (m == "vae" && (spec.model != "dense" || spec.layers_or_default().size() < 2))
             throw UsageError("--pretrain vae: a dense VAE, its hidden sizes and latent size from --layers (like 100,30)");
     }
@@ -183,7 +183,7 @@ void run_semisup(const SemisupArgs& a) {
                    train.size());
         std::fflush(stdout);
         try {
-            pretrain(a, *autoencoder, pretrain_objective(method, train.rows, train.cols, a.seed), train);
+            pretrain(a, *autoencoder, pretrain_objective(method, shape, train.rows, train.cols, a.seed), train);
         } catch (const std::invalid_argument& e) {  // an objective the model cannot have (contractive on conv)
             throw UsageError(fmt::format("--pretrain {}: {}", method, e.what()));
         }
