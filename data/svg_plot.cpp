@@ -20,6 +20,10 @@ std::string escape(const std::string& s) {
         out += c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '&' ? "&amp;" : std::string(1, c);
     return out;
 }
+
+bool has_band(const Series& s, std::size_t i) {
+    return i < s.lower.size() && i < s.upper.size() && std::isfinite(s.lower[i]) && std::isfinite(s.upper[i]);
+}
 } // namespace
 
 void write_line_plot_svg(const std::string& path, const std::vector<Series>& series, const PlotOptions& options) {
@@ -36,6 +40,8 @@ void write_line_plot_svg(const std::string& path, const std::vector<Series>& ser
             if (std::isfinite(s.x[i]) && std::isfinite(ty(s.y[i]))) {
                 x0 = std::min(x0, s.x[i]), x1 = std::max(x1, s.x[i]);
                 y0 = std::min(y0, ty(s.y[i])), y1 = std::max(y1, ty(s.y[i]));
+                if (has_band(s, i) && std::isfinite(ty(s.lower[i])) && std::isfinite(ty(s.upper[i])))
+                    y0 = std::min(y0, ty(s.lower[i])), y1 = std::max(y1, ty(s.upper[i]));
             }
     if (!std::isfinite(x0)) {
         x0 = 0, x1 = 1, y0 = 0, y1 = 1;
@@ -76,6 +82,16 @@ void write_line_plot_svg(const std::string& path, const std::vector<Series>& ser
     for (std::size_t k = 0; k < series.size(); ++k) {
         const auto& s = series[k];
         const char* colour = kColours[k % 6];
+        std::string band_top, band_bottom;  // the band's outline: along the upper ends, back along the lower
+        for (std::size_t i = 0; i < s.x.size(); ++i)
+            if (std::isfinite(s.x[i]) && has_band(s, i) && std::isfinite(ty(s.lower[i])) && std::isfinite(ty(s.upper[i]))) {
+                band_top += fmt::format("{:.1f},{:.1f} ", px(s.x[i]), py(ty(s.upper[i])));
+                band_bottom = fmt::format("{:.1f},{:.1f} ", px(s.x[i]), py(ty(s.lower[i]))) + band_bottom;
+            }
+        if (!band_top.empty())
+            svg += fmt::format("<polygon class=\"interval\" fill=\"{}\" fill-opacity=\"0.15\" stroke=\"none\" "
+                               "points=\"{}{}\"/>\n",
+                               colour, band_top, band_bottom);
         std::string points;
         for (std::size_t i = 0; i < s.x.size() && i < s.y.size(); ++i)
             if (std::isfinite(s.x[i]) && std::isfinite(ty(s.y[i])))

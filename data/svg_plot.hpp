@@ -8,6 +8,8 @@ namespace aegrad::data {
 struct Series {
     std::string name;
     std::vector<double> x, y;  // same length; non-finite points are skipped
+    /// Optional, x's length: an interval around each y (e.g. a 95% interval of a mean), drawn as a shaded band.
+    std::vector<double> lower = {}, upper = {};
 };
 
 struct PlotOptions {

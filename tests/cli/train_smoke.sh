@@ -60,16 +60,20 @@ grep -q "encoder.0.weight <- decoder.1/transpose" "$work/gf/report.txt" || fail 
 grep -q "read_cosine" "$work/gf/tied/gradflow.csv" || fail "tied CSV lacks cosines"
 grep -q "read_cosine" "$work/gf/untied/gradflow.csv" && fail "the untied model has no shared weight"
 
-# semisup: a tiny run writes its CSV with one row per (labels, method, seed).
-"$aegrad" semisup --data "$work/data" --layers 32,8 --epochs 1 --labels 100 --seeds 1 --quiet --out "$work/ss" \
+# semisup: a tiny run of the default methods writes its CSV with one row per (labels, method, seed), and the
+# plot shades each method's interval.
+"$aegrad" semisup --data "$work/data" --layers 32,8 --epochs 1 --labels 100 --seeds 2 --quiet --out "$work/ss" \
   > "$work/ss.log" 2>&1 || { cat "$work/ss.log"; fail "semisup exited non-zero"; }
-[[ $(wc -l < "$work/ss/semisup.csv") -eq 6 ]] || fail "semisup.csv should hold a header and 5 rows"
+[[ $(wc -l < "$work/ss/semisup.csv") -eq 9 ]] || fail "semisup.csv should hold a header and 8 rows"
 head -1 "$work/ss/semisup.csv" | grep -qx "labels,method,seed,test_accuracy,seconds" || fail "semisup.csv columns"
-for m in scratch scratch-regularised plain-probe plain-finetune joint; do
-  grep -q "^100,$m,1," "$work/ss/semisup.csv" || fail "semisup.csv lacks $m"
+for m in scratch scratch-regularised joint vae-finetune; do
+  for seed in 1 2; do grep -q "^100,$m,$seed," "$work/ss/semisup.csv" || fail "semisup.csv lacks $m seed $seed"; done
 done
 grep -q "95% interval" "$work/ss/semisup.txt" || fail "semisup table lacks the intervals"
-[[ -s "$work/ss/semisup.svg" ]] || fail "no semisup plot"
+[[ $(grep -c 'class="interval"' "$work/ss/semisup.svg") -eq 4 ]] || fail "semisup.svg should shade 4 intervals"
+"$aegrad" semisup --data "$work/data" --layers 32,8 --epochs 1 --labels 100 --seeds 1 --pretrain plain --use probe \
+  --quiet --out "$work/ss1" > "$work/ss1.log" 2>&1 || { cat "$work/ss1.log"; fail "semisup --pretrain plain exited non-zero"; }
+grep -q "^100,plain-probe,1," "$work/ss1/semisup.csv" || fail "semisup.csv lacks plain-probe"
 
 # Bad input: one line, non-zero exit, nothing half-written.
 for args in "train --epochs 0" "train --layers 100,x" "train --data $work/nowhere --out $work/bad" \

@@ -1,6 +1,7 @@
 // Figures: the PNG written is a valid PNG of the expected size with the expected pixels; the SVG is well formed.
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -54,5 +55,30 @@ TEST_CASE("A line plot is an SVG with a polyline per series and the legend") {
         ++polylines;
     CHECK(polylines == 2);
     CHECK(svg.find("stroke-dasharray") != std::string::npos);  // the marker
+    fs::remove(path);
+}
+
+TEST_CASE("A series' interval is drawn as one shaded band around its line, points without one are left out") {
+    const auto path = (fs::temp_directory_path() / fmt::format("aegrad_band_{}.svg", getpid())).string();
+    Series with{"with", {1, 2, 3}, {50, 60, 70}};
+    with.lower = {45, NAN, 66};
+    with.upper = {55, NAN, 74};
+    write_line_plot_svg(path, {with, {"without", {1, 2, 3}, {40, 41, 42}}}, {"Accuracy", "labels", "%", false, {}});
+    std::ifstream in(path);
+    std::string svg((std::istreambuf_iterator<char>(in)), {});
+    std::size_t bands = 0;
+    for (std::size_t at = 0; (at = svg.find("class=\"interval\"", at)) != std::string::npos; ++at)
+        ++bands;
+    CHECK(bands == 1);  // the series without an interval has none
+    const auto begin = svg.find("points=\"", svg.find("class=\"interval\"")) + 8;
+    std::istringstream points(svg.substr(begin, svg.find('"', begin) - begin));
+    std::vector<std::pair<double, double>> xy;
+    for (std::string p; points >> p;)
+        xy.emplace_back(std::stod(p.substr(0, p.find(','))), std::stod(p.substr(p.find(',') + 1)));
+    REQUIRE(xy.size() == 4);  // two points with an interval, up along the upper ends and back along the lower
+    CHECK(xy[0].first < xy[1].first);
+    CHECK(xy[2].first == doctest::Approx(xy[1].first));
+    CHECK(xy[0].second < xy[3].second);  // the upper end is drawn above the lower (SVG's y grows downwards)
+    CHECK(xy[1].second < xy[2].second);
     fs::remove(path);
 }
