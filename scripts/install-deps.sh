@@ -12,6 +12,8 @@ packages=(
   # libraries
   libxtensor-dev libxtensor-blas-dev libxsimd-dev xtl-dev libopenblas-dev libfmt-dev zlib1g-dev libpng-dev
   nlohmann-json3-dev libcli11-dev
+  # CSV tokenising for tabular data
+  libcsv-dev
   # tests
   doctest-dev
   # data: Fashion-MNIST as IDX files under /usr/share/datasets/fashion-mnist
