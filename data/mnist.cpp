@@ -29,6 +29,10 @@ LabelledImages load_mnist(const std::string& dir, Split split, std::size_t limit
     const std::string label_path = find_file(dir, prefix + "-labels-idx1-ubyte");
     IdxArray images = read_idx(image_path);
     IdxArray labels = read_idx(label_path);
+    for (const auto& [file, array] : {std::pair{&image_path, &images}, std::pair{&label_path, &labels}})
+        if (array->type != 0x08)
+            throw IdxError(fmt::format("{}: element type 0x{:02x}, where an MNIST-format file holds unsigned bytes",
+                                       *file, array->type));
     if (images.dims.size() != 3)
         throw IdxError(fmt::format("{}: images need 3 dimensions (count, rows, cols), found {}", image_path,
                                    shape_str(images.dims)));

@@ -59,6 +59,27 @@ TEST_CASE("A good IDX file reads back its dimensions and bytes, plain or gzip") 
     fs::remove_all(dir);
 }
 
+TEST_CASE("IDX files of every other element type read back their values, big-endian as the format defines") {
+    const auto dir = temp_dir();
+    const auto typed = [&](std::uint8_t type, const std::string& data) {
+        std::string b = idx_bytes({2}, {});
+        b[2] = static_cast<char>(type);
+        write_plain(dir + "/typed", b + data);
+        return read_idx(dir + "/typed");
+    };
+    const auto a = typed(0x09, std::string("\xff\x7f", 2));  // signed bytes -1, 127
+    CHECK(a.type == 0x09);
+    CHECK(a.bytes.empty());
+    CHECK(a.values == std::vector<float>{-1, 127});
+    CHECK(typed(0x0B, std::string("\x01\x00\xff\xfe", 4)).values == std::vector<float>{256, -2});
+    CHECK(typed(0x0C, std::string("\x00\x01\x00\x00\xff\xff\xff\xff", 8)).values == std::vector<float>{65536, -1});
+    // float 1.5 is 0x3FC00000, float -2 is 0xC0000000; double 0.25 is 0x3FD0000000000000.
+    CHECK(typed(0x0D, std::string("\x3f\xc0\x00\x00\xc0\x00\x00\x00", 8)).values == std::vector<float>{1.5f, -2.0f});
+    CHECK(typed(0x0E, std::string("\x3f\xd0\0\0\0\0\0\0\xc0\0\0\0\0\0\0\0", 16)).values ==
+          std::vector<float>{0.25f, -2.0f});
+    fs::remove_all(dir);
+}
+
 TEST_CASE("Bad IDX files raise errors naming the file and what is wrong") {
     const auto dir = temp_dir();
     const auto good = idx_bytes({3, 2, 4}, ramp(24));
@@ -73,11 +94,17 @@ TEST_CASE("Bad IDX files raise errors naming the file and what is wrong") {
         write_plain(dir + "/magic", b);
         expect("magic", "wrong magic number");
     }
-    SUBCASE("not unsigned bytes") {
+    SUBCASE("an element type the format does not define") {
+        std::string b = good;
+        b[2] = 0x0a;
+        write_plain(dir + "/type", b);
+        expect("type", "element type 0x0a is none of the IDX types");
+    }
+    SUBCASE("floats where bytes were declared: the size does not match") {
         std::string b = good;
         b[2] = 0x0d;
-        write_plain(dir + "/type", b);
-        expect("type", "element type 0x0d");
+        write_plain(dir + "/float", b);
+        expect("float", "need 96 data bytes but the file holds 24");
     }
     SUBCASE("short file") {
         write_plain(dir + "/short", good.substr(0, 3));
