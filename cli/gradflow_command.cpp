@@ -76,7 +76,8 @@ RunResult train_one(bool tied, const GradflowArgs& a, const data::LabelledImages
         spec.layers = parse_positive_list(a.layers);
     spec.tied = tied;
     spec.mirror = a.model == "conv";  // the conv layout whose kernels can be tied
-    auto model = spec.build(train.rows, train.cols, a.seed);
+    spec.input = {train.rows, train.cols};
+    auto model = spec.build(a.seed);
     const fs::path dir = fs::path(a.out) / (tied ? "tied" : "untied");
     fs::create_directories(dir);
     RunResult result{tied ? "tied" : "untied", nn::count_parameters(*model), 0, {}};

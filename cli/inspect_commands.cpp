@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "data_flags.hpp"
 #include "model_spec.hpp"
 #include <aegrad/models/report.hpp>
 #include <aegrad/data/mnist.hpp>
@@ -16,15 +17,14 @@ namespace aegrad::cli {
 
 namespace {
 struct LoadArgs {
-    std::string model_file, data_dir = data::kFashionMnistDir, out = "reconstructions.png";
-    std::size_t test_samples = 0, count = 10;
+    std::string model_file, out = "reconstructions.png";
+    DataFlags data;
+    std::size_t count = 10;
 };
-
 
 void add_load_options(CLI::App* cmd, LoadArgs& a) {
     cmd->add_option("model", a.model_file, "A model.safetensors written by `aegrad train`")->required();
-    cmd->add_option("--data", a.data_dir, "Folder with the MNIST-format IDX files")->capture_default_str();
-    cmd->add_option("--test-samples", a.test_samples, "Use only the first N test images");
+    add_model_data_flags(*cmd, a.data);
 }
 } // namespace
 
@@ -33,9 +33,10 @@ void add_eval_command(CLI::App& app) {
     auto* cmd = app.add_subcommand("eval", "Reconstruction MSE of a trained model on the test images");
     add_load_options(cmd, *a);
     cmd->callback([a] {
-        const auto test = data::load_mnist(a->data_dir, data::Split::test, a->test_samples);
-        auto model = load_model(a->model_file, test.rows, test.cols);
-        fmt::print("test MSE {:.6f} on {} images\n", models::reconstruction_mse_of(*model, test.pixels), test.size());
+        ModelSpec spec;
+        auto model = load_model(a->model_file, &spec);
+        const data::Dataset test = load_for_model(a->data, spec);
+        fmt::print("test MSE {:.6f} on {} samples\n", models::reconstruction_mse_of(*model, test.rows()), test.size());
     });
 }
 
@@ -47,14 +48,20 @@ void add_reconstruct_command(CLI::App& app) {
     cmd->add_option("--out", a->out, "PNG file to write")->capture_default_str();
     cmd->add_option("--count", a->count, "How many images")->check(CLI::Range(1, 100))->capture_default_str();
     cmd->callback([a] {
-        const auto test = data::load_mnist(a->data_dir, data::Split::test, a->count);
         ModelSpec spec;
-        auto model = load_model(a->model_file, test.rows, test.cols, &spec);
-        const models::Objective objective(spec.objective(test.rows, test.cols, 0), *model);
+        auto model = load_model(a->model_file, &spec);
+        if (spec.input.size() != 2)
+            throw UsageError(fmt::format("{}: its samples are {}, not single-channel images to draw", a->model_file,
+                                         sample_str(spec.input)));
+        DataFlags flags = a->data;
+        flags.test_samples = a->count;
+        const data::Dataset test = load_for_model(flags, spec);
+        const std::size_t h = spec.input[0], w = spec.input[1];
+        const models::Objective objective(spec.objective(0), *model);
         if (objective.options().noise().kind != models::Noise::Kind::none)  // what the model learnt to undo, too
-            models::write_denoising_reconstructions(a->out, *model, objective, test.pixels, test.rows, test.cols, a->count);
+            models::write_denoising_reconstructions(a->out, *model, objective, test.rows(), h, w, a->count);
         else
-            models::write_reconstructions(a->out, *model, test.pixels, test.rows, test.cols, a->count);
+            models::write_reconstructions(a->out, *model, test.rows(), h, w, a->count);
         fmt::print("wrote {}\n", a->out);
     });
 }
@@ -80,7 +87,8 @@ void add_summary_command(CLI::App& app) {
         const auto side = static_cast<std::size_t>(std::lround(std::sqrt(double(*input))));
         if (spec->model == "conv" && side * side != *input)
             throw std::invalid_argument(fmt::format("--input {}: a conv model needs a square image", *input));
-        auto model = spec->model == "conv" ? spec->build(side, side, 0) : spec->build(1, *input, 0);
+        spec->input = spec->model == "conv" ? Shape{side, side} : Shape{*input};
+        auto model = spec->build(0);
         fmt::print("{}", nn::summary(*model, {*input}));
     });
 }

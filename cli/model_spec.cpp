@@ -66,15 +66,31 @@ std::size_t ModelSpec::depth() const {
     return model == "conv" && !mirror ? n - 1 : n;  // Géron's innermost stage holds the coding conv
 }
 
-std::string ModelSpec::describe(std::size_t rows, std::size_t cols) const {
+std::string sample_str(const Shape& sample) {
+    if (sample.size() == 1)
+        return fmt::format("{} features", sample[0]);
+    return fmt::format("{}", fmt::join(sample, "x"));
+}
+
+namespace {
+std::size_t flat_size(const Shape& sample) {
+    std::size_t n = 1;
+    for (std::size_t d : sample)
+        n *= d;
+    return n;
+}
+} // namespace
+
+std::string ModelSpec::describe() const {
     const auto l = layers_or_default();
+    const std::size_t flat = flat_size(input);
     if (model == "conv")
-        return fmt::format("conv {}x{} {} -> {}{}{}{}", rows, cols, fmt::join(l.begin(), l.end() - 1, "-"), l.back(),
+        return fmt::format("conv {} {} -> {}{}{}{}", sample_str(input), fmt::join(l.begin(), l.end() - 1, "-"), l.back(),
                            mirror ? " mirror" : "", mirror ? (tied ? " tied" : " untied") : "",
                            batch_norm ? " batch-norm" : "");
     if (model == "vae")
-        return fmt::format("vae {}-{} -> latent {}", rows * cols, fmt::join(l, "-"), latent);
-    return fmt::format("dense {}-{} {}", rows * cols, fmt::join(l, "-"), tied ? "tied" : "untied");
+        return fmt::format("vae {}-{} -> latent {}", flat, fmt::join(l, "-"), latent);
+    return fmt::format("dense {}-{} {}", flat, fmt::join(l, "-"), tied ? "tied" : "untied");
 }
 
 std::map<std::string, std::string> ModelSpec::to_metadata() const {
@@ -91,7 +107,9 @@ std::map<std::string, std::string> ModelSpec::to_metadata() const {
             {"masked_loss", masked_loss ? "true" : "false"},
             {"sparsity", sparsity},
             {"contractive", fmt::format("{}", contractive)},
-            {"loss", loss}};
+            {"loss", loss},
+            {"input_shape", fmt::format("{}", fmt::join(input, ","))},
+            {"scaler", scaler}};
 }
 
 ModelSpec ModelSpec::from_metadata(const std::map<std::string, std::string>& m, const std::string& file) {
@@ -121,17 +139,20 @@ ModelSpec ModelSpec::from_metadata(const std::map<std::string, std::string>& m, 
     s.sparsity = get("sparsity", "none");
     s.contractive = std::stod(get("contractive", "0"));
     s.loss = get("loss", "mse");
+    const auto shape = parse_positive_list(get("input_shape", "28,28"), "input_shape");
+    s.input = Shape(shape.begin(), shape.end());
+    s.scaler = get("scaler", "");
     return s;
 }
 
-std::shared_ptr<models::Autoencoder> ModelSpec::build(std::size_t rows, std::size_t cols, std::uint64_t seed) const {
+std::shared_ptr<models::Autoencoder> ModelSpec::build(std::uint64_t seed) const {
     if (model == "dense")
-        return build_dense(rows * cols, seed);
+        return build_dense(flat_size(input), seed);
     const auto l = layers_or_default();
     if (model == "vae") {
         Generator gen(seed);
         return std::make_shared<models::VariationalAutoencoder>(
-            models::VariationalAutoencoderOptions(rows * cols, l, latent)
+            models::VariationalAutoencoderOptions(flat_size(input), l, latent)
                 .activation(nn::activation_from_name(activation))
                 .output_activation(nn::activation_from_name(output_activation))
                 .seed(seed + 1),
@@ -139,8 +160,14 @@ std::shared_ptr<models::Autoencoder> ModelSpec::build(std::size_t rows, std::siz
     }
     if (l.size() < 2)
         throw std::invalid_argument("--layers: a conv model needs at least one stage and a coding size, like 16,32,64,30");
+    if (input.size() < 2)
+        throw std::invalid_argument(fmt::format("--model conv needs images ([N, H, W] or [N, C, H, W] data); these "
+                                                "samples are rows of {}",
+                                                sample_str(input)));
+    const std::size_t channels = input.size() == 3 ? input[0] : 1;
     Generator gen(seed);
-    return std::make_shared<models::ConvAutoencoder>(models::ConvAutoencoderOptions(1, rows, cols)
+    return std::make_shared<models::ConvAutoencoder>(models::ConvAutoencoderOptions(channels, input[input.size() - 2],
+                                                                                    input[input.size() - 1])
                                                          .filters({l.begin(), l.end() - 1})
                                                          .coding_size(l.back())
                                                          .activation(nn::activation_from_name(activation))
@@ -165,17 +192,16 @@ std::shared_ptr<models::StackedAutoencoder> ModelSpec::build_dense(std::size_t i
         gen);
 }
 
-std::shared_ptr<models::Autoencoder> load_model(const std::string& path, std::size_t rows, std::size_t cols,
-                                                ModelSpec* spec_out) {
+std::shared_ptr<models::Autoencoder> load_model(const std::string& path, ModelSpec* spec_out) {
     const auto spec = ModelSpec::from_metadata(nn::read_safetensors_metadata(path), path);
-    auto model = spec.build(rows, cols, 0);
+    auto model = spec.build(0);
     nn::load_parameters(*model, path);
     if (spec_out)
         *spec_out = spec;
     return model;
 }
 
-models::ObjectiveOptions ModelSpec::objective(std::size_t rows, std::size_t cols, std::uint64_t seed) const {
+models::ObjectiveOptions ModelSpec::objective(std::uint64_t seed) const {
     models::ObjectiveOptions o;
     if (noise != "none")
         o.noise(models::Noise::parse(noise));
@@ -188,8 +214,8 @@ models::ObjectiveOptions ModelSpec::objective(std::size_t rows, std::size_t cols
     return o.masked_loss(masked_loss)
         .contractive(contractive)
         .loss(loss == "bce" ? models::ReconstructionLoss::bce : models::ReconstructionLoss::mse)
-        .image_height(rows)
-        .image_width(cols)
+        .image_height(input.size() >= 2 ? input[input.size() - 2] : 1)  // a table's row is a 1 x F image
+        .image_width(input.size() >= 2 ? input[input.size() - 1] : input[0])
         .seed(seed ^ 0x9E3779B97F4A7C15ULL);  // its own stream: the noise must not repeat the initialisation's draws
 }
 

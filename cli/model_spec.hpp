@@ -33,29 +33,34 @@ struct ModelSpec {
     std::string noise = "none", sparsity = "none", loss = "mse";
     bool masked_loss = false;
     double contractive = 0;
+    Shape input{28, 28};  // one sample: {features}, {H, W} or {C, H, W}
+    std::string scaler;   // a tabular model's input scaling (data::Scaler, serialised); empty for none
 
     /// The layers, or the family's default when none were given.
     std::vector<std::size_t> layers_or_default() const;
     /// The phases of layer-wise pretraining before fine-tuning: the model's stages.
     std::size_t depth() const;
     /// "dense 784-100-30 tied" or "conv 28x28 16-32-64 -> 30 mirror tied"
-    std::string describe(std::size_t rows, std::size_t cols) const;
+    std::string describe() const;
 
     std::map<std::string, std::string> to_metadata() const;
     /// Throws std::runtime_error naming the file when the metadata lacks the architecture.
     static ModelSpec from_metadata(const std::map<std::string, std::string>& metadata, const std::string& file);
-    /// The model for rows x cols single-channel images (flat input rows * cols).
-    std::shared_ptr<models::Autoencoder> build(std::size_t rows, std::size_t cols, std::uint64_t seed) const;
-    /// The objective options for rows x cols images; throws std::invalid_argument for malformed values.
-    models::ObjectiveOptions objective(std::size_t rows, std::size_t cols, std::uint64_t seed) const;
+    /// The model for `input` samples (flat rows of their size); throws std::invalid_argument when the model
+    /// cannot take them (a conv model needs images large enough for its stages).
+    std::shared_ptr<models::Autoencoder> build(std::uint64_t seed) const;
+    /// The objective options for `input` samples; throws std::invalid_argument for malformed values.
+    models::ObjectiveOptions objective(std::uint64_t seed) const;
     /// The dense family only (gradient flow, scarce labels); throws for others.
     std::shared_ptr<models::StackedAutoencoder> build_dense(std::size_t input, std::uint64_t seed) const;
 };
 
-/// The model a file written by `aegrad train` holds, rebuilt from its metadata (into *spec when given) and
-/// loaded, for rows x cols images.
-std::shared_ptr<models::Autoencoder> load_model(const std::string& path, std::size_t rows, std::size_t cols,
-                                                ModelSpec* spec = nullptr);
+/// The model a file written by `aegrad train` holds, rebuilt from its metadata (into *spec when given; a file
+/// from before input shapes were stored takes 28 x 28 images) and loaded.
+std::shared_ptr<models::Autoencoder> load_model(const std::string& path, ModelSpec* spec = nullptr);
+
+/// "28x28", "3x32x32" or "30 features".
+std::string sample_str(const Shape& sample);
 
 /// --tied, --untied and --mirror, for the commands that build a model.
 void add_tied_flags(CLI::App& command, bool& tied, bool& untied, bool& mirror);

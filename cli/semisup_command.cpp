@@ -44,8 +44,7 @@ struct SemisupArgs {
 // The objective each --pretrain method trains the autoencoder with, as the `aegrad train` flags that give it
 // (Géron's chapter 17 settings where he gives them); ModelSpec turns them into the objective, noise seed
 // included, exactly as for `aegrad train`.
-models::ObjectiveOptions pretrain_objective(const std::string& method, ModelSpec spec, std::size_t rows, std::size_t cols,
-                                            std::uint64_t seed) {
+models::ObjectiveOptions pretrain_objective(const std::string& method, ModelSpec spec, std::uint64_t seed) {
     if (method == "denoising")
         spec.noise = "gaussian:0.2";
     else if (method == "dropout")
@@ -59,7 +58,7 @@ models::ObjectiveOptions pretrain_objective(const std::string& method, ModelSpec
     else if (method != "plain" && method != "vae")
         throw UsageError(fmt::format("--pretrain {}: expected plain, denoising, dropout, masking, sparse, contractive or vae",
                                      method));
-    return spec.objective(rows, cols, seed);
+    return spec.objective(seed);
 }
 
 std::vector<std::string> split_list(const std::string& text) {
@@ -140,7 +139,7 @@ void run_semisup(const SemisupArgs& a) {
     }
     const auto pretrain_methods = split_list(pretrain_list);
     for (const auto& m : pretrain_methods) {
-        pretrain_objective(m, spec, 28, 28, 0);  // checked before any data is read
+        pretrain_objective(m, spec, 0);  // checked before any data is read
         if (m == "vae" && (spec.model != "dense" || spec.layers_or_default().size() < 2))
             throw UsageError("--pretrain vae: a dense VAE, its hidden sizes and latent size from --layers (like 100,30)");
     }
@@ -172,7 +171,8 @@ void run_semisup(const SemisupArgs& a) {
         rows.insert(rows.end(), these.begin(), these.end());
     };
     // The baselines and joint training start from random initialisations of the model: no pretraining.
-    run(spec.build(train.rows, train.cols, a.seed), first, "");
+    spec.input = {train.rows, train.cols};
+    run(spec.build(a.seed), first, "");
     for (const std::string& method : per_pretrain.empty() ? std::vector<std::string>{} : pretrain_methods) {
         ModelSpec shape = spec;
         if (method == "vae") {  // the same encoder sizes, the last one as the latent code
@@ -181,14 +181,14 @@ void run_semisup(const SemisupArgs& a) {
             shape.layers = spec.layers_or_default();
             shape.layers.pop_back();
         }
-        const auto autoencoder = shape.build(train.rows, train.cols, a.seed);
+        const auto autoencoder = shape.build(a.seed);
         fmt::print("aegrad semisup: pretraining the {} autoencoder ({}, {}, {} epochs) on all {} training images, "
                    "labels unused\n",
-                   shape.describe(train.rows, train.cols), method, method == "vae" ? "joint" : a.schedule, a.epochs,
+                   shape.describe(), method, method == "vae" ? "joint" : a.schedule, a.epochs,
                    train.size());
         std::fflush(stdout);
         try {
-            pretrain(a, *autoencoder, pretrain_objective(method, shape, train.rows, train.cols, a.seed), train);
+            pretrain(a, *autoencoder, pretrain_objective(method, shape, a.seed), train);
         } catch (const std::invalid_argument& e) {  // an objective the model cannot have (contractive on conv)
             throw UsageError(fmt::format("--pretrain {}: {}", method, e.what()));
         }

@@ -13,6 +13,7 @@
 #include <aegrad/autograd/blas_runtime.hpp>
 #include <aegrad/autograd/detail/parallel.hpp>
 #include "commands.hpp"
+#include "data_flags.hpp"
 #include "model_spec.hpp"
 #include <aegrad/models/report.hpp>
 #include <aegrad/data/mnist.hpp>
@@ -30,12 +31,12 @@ namespace fs = std::filesystem;
 struct TrainArgs {
     ModelSpec spec;
     std::string layers, schedule = "joint", optimizer = "adam", out = "aegrad-out";
-    std::string data_dir = data::kFashionMnistDir;
+    DataFlags data;
     bool tied = false, untied = false, mirror = false, quiet = false, resume = false;
     int epochs = 20, threads = 0;
     std::string pretrain_epochs;
     double finetune_lr_scale = 0;  // 0: the model's default (finetune_scale_for)
-    std::size_t batch = 256, train_samples = 0, test_samples = 0;
+    std::size_t batch = 256;
     double lr = 1e-3, momentum = 0.0;
     std::uint64_t seed = 42;
     std::size_t validation_samples = 0;
@@ -118,7 +119,7 @@ models::EpochBudget check_flags(TrainArgs& a) {
         if (a.spec.contractive < 0)
             throw UsageError("--contractive: the weight must be >= 0");
         // The objective's own checks (needs a model; the image size is known once the data is read).
-        a.spec.objective(28, 28, a.seed);
+        a.spec.objective(a.seed);
         if (a.spec.contractive > 0 && a.spec.model != "dense")
             throw UsageError("--contractive: the penalty needs a dense coding layer (--model dense)");
         if (a.early_stopping < 0 || (a.early_stopping_flag && a.early_stopping_flag->count() && a.early_stopping == 0))
@@ -180,14 +181,14 @@ struct DataSplit {
     data::Rows train, validation;
 };
 
-DataSplit split_validation(const TrainArgs& a, const data::LabelledImages& train, const data::LabelledImages& test) {
+DataSplit split_validation(const TrainArgs& a, const data::Dataset& train, const data::Dataset& test) {
     if (a.validation_samples == 0)
-        return {train.pixels, test.pixels};
+        return {train.rows(), test.rows()};
     if (a.validation_samples >= train.size())
         throw UsageError(fmt::format("--validation-samples {}: leaves no training images of {}", a.validation_samples,
                                      train.size()));
     const std::size_t kept = train.size() - a.validation_samples;
-    const data::Rows all(train.pixels);
+    const data::Rows all = train.rows();
     return {all.range(0, kept), all.range(kept, train.size())};
 }
 
@@ -211,18 +212,21 @@ nn::History train_joint(const TrainArgs& a, models::Autoencoder& model, models::
 
 // The model, history, metrics and figures of a finished run, each written atomically.
 void write_results(const TrainArgs& a, models::Autoencoder& model, models::Objective& objective, const nn::History& history,
-                   const DataSplit& split, const data::LabelledImages& test, double seconds) {
-    const double test_mse = models::reconstruction_mse_of(model, test.pixels);
+                   const DataSplit& split, const TrainTest& data, double seconds) {
+    const data::Dataset& test = data.test;
+    const double test_mse = models::reconstruction_mse_of(model, test.rows());
     const models::Evaluation validation = objective.evaluate(split.validation);
     const std::size_t images_seen = history.epochs.size() * split.train.count();
     const double samples_per_s = history.total_seconds() > 0 ? images_seen / history.total_seconds() : 0;
     const auto file = [&](const char* name) { return (fs::path(a.out) / name).string(); };
     nn::save_parameters(model, file("model.safetensors"), a.spec.to_metadata());
     history.write_csv(file("history.csv"));
-    if (objective.options().noise().kind != models::Noise::Kind::none)
-        models::write_denoising_reconstructions(file("reconstructions.png"), model, objective, test.pixels, test.rows, test.cols);
-    else
-        models::write_reconstructions(file("reconstructions.png"), model, test.pixels, test.rows, test.cols);
+    const bool images = test.sample.size() == 2;  // single-channel images; other data gets no picture yet
+    if (images && objective.options().noise().kind != models::Noise::Kind::none)
+        models::write_denoising_reconstructions(file("reconstructions.png"), model, objective, test.rows(), test.sample[0],
+                                                test.sample[1]);
+    else if (images)
+        models::write_reconstructions(file("reconstructions.png"), model, test.rows(), test.sample[0], test.sample[1]);
     models::write_loss_plot(file("loss.svg"), history);
     nlohmann::ordered_json metrics = {
         {"test_mse", test_mse},         {"val_loss", validation.loss},
@@ -242,6 +246,8 @@ void write_results(const TrainArgs& a, models::Autoencoder& model, models::Objec
         {"batch", a.batch},             {"seed", a.seed},
         {"train_samples", split.train.count()}, {"validation_samples", split.validation.count()},
         {"test_samples", test.size()},
+        {"data", data.description},      {"input_shape", std::vector<std::size_t>(a.spec.input.begin(), a.spec.input.end())},
+        {"scale", data::to_string(data.scaler.kind)},
         {"blas_core", blas_core_name()}, {"threads", num_threads()}};
     {
         const std::string tmp = file("metrics.json.tmp");
@@ -251,25 +257,28 @@ void write_results(const TrainArgs& a, models::Autoencoder& model, models::Objec
     fmt::print("test MSE {:.5f}, validation loss {:.5f} (reconstruction {:.5f}) after {} epochs in {:.1f} s ({:.0f} "
                "training images/s)\n",
                test_mse, validation.loss, validation.reconstruction, history.epochs.size(), seconds, samples_per_s);
-    fmt::print("results in {}/: model.safetensors, history.csv, metrics.json, reconstructions.png, loss.svg\n", a.out);
+    fmt::print("results in {}/: model.safetensors, history.csv, metrics.json, {}loss.svg\n", a.out,
+               images ? "reconstructions.png, " : "");
 }
 
 void run_train(TrainArgs a) {
     const models::EpochBudget budget = check_flags(a);
     if (a.threads > 0)
         set_num_threads(a.threads);
-    const auto train = data::load_mnist(a.data_dir, data::Split::train, a.train_samples);
-    const auto test = data::load_mnist(a.data_dir, data::Split::test, a.test_samples);
+    const TrainTest data = load_train_test(a.data, a.seed);
+    const data::Dataset &train = data.train, &test = data.test;
+    a.spec.input = train.sample;
+    a.spec.scaler = data.scaler.kind == data::Scaling::none ? "" : data.scaler.serialise();
     const std::shared_ptr<models::Autoencoder> model = [&] {
         try {
-            return a.spec.build(train.rows, train.cols, a.seed);
+            return a.spec.build(a.seed);
         } catch (const std::invalid_argument& e) {  // an image too small for the stages
             throw UsageError(e.what());
         }
     }();
     models::Objective objective = [&] {
         try {
-            return models::Objective(a.spec.objective(train.rows, train.cols, a.seed), *model);
+            return models::Objective(a.spec.objective(a.seed), *model);
         } catch (const std::invalid_argument& e) {
             throw UsageError(e.what());
         }
@@ -277,9 +286,9 @@ void run_train(TrainArgs a) {
     const DataSplit split = split_validation(a, train, test);
     fs::create_directories(a.out);  // only once every flag has been checked against the model and the data
     fmt::print("aegrad train: {}, {} params; {} schedule, {} epochs, batch {}, {} lr {}\n",
-               a.spec.describe(train.rows, train.cols), nn::count_parameters(*model), a.schedule, a.epochs, a.batch,
+               a.spec.describe(), nn::count_parameters(*model), a.schedule, a.epochs, a.batch,
                a.optimizer, a.lr);
-    fmt::print("  data: {} ({} training, {} validation{}, {} test images); {}, {} thread(s)\n", a.data_dir,
+    fmt::print("  data: {}: {} training, {} validation{}, {} test samples; {}, {} thread(s)\n", data.description,
                split.train.count(), split.validation.count(), a.validation_samples ? "" : " = test", test.size(),
                blas_core_name(), num_threads());
     if (!objective.plain())
@@ -296,13 +305,13 @@ void run_train(TrainArgs a) {
             : train_layerwise(a, budget, dynamic_cast<models::LayeredAutoencoder&>(*model), objective.options(), split.train,
                               split.validation);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    write_results(a, *model, objective, history, split, test, seconds);
+    write_results(a, *model, objective, history, split, data, seconds);
 }
 } // namespace
 
 void add_train_command(CLI::App& app) {
     auto args = std::make_shared<TrainArgs>();
-    auto* cmd = app.add_subcommand("train", "Train a stacked autoencoder on an MNIST-format dataset");
+    auto* cmd = app.add_subcommand("train", "Train an autoencoder on images or tabular data");
     cmd->add_option("--model", args->spec.model,
                     "dense: stacked autoencoder; conv: convolutional (Géron's by default); vae: variational (dense)")
         ->check(CLI::IsMember({"dense", "conv", "vae"}))
@@ -349,10 +358,7 @@ void add_train_command(CLI::App& app) {
     cmd->add_option("--momentum", args->momentum, "SGD momentum")->capture_default_str();
     cmd->add_option("--seed", args->seed, "Seed for initialisation and shuffling")->capture_default_str();
     cmd->add_option("--threads", args->threads, "Threads, 0 for every core (aegrad splits the work itself; OpenBLAS runs single-threaded)")->check(CLI::Range(0, 64))->capture_default_str();
-    cmd->add_option("--data", args->data_dir, "Folder with the four MNIST-format IDX files (plain or .gz)")
-        ->capture_default_str();
-    cmd->add_option("--train-samples", args->train_samples, "Use only the first N training images");
-    cmd->add_option("--test-samples", args->test_samples, "Use only the first N test images");
+    add_training_data_flags(*cmd, args->data);
     cmd->add_option("--out", args->out, "Folder for the results")->capture_default_str();
     cmd->add_option("--validation-samples", args->validation_samples,
                     "Hold out the last N training images for per-epoch validation (0: validate on the test images)")
