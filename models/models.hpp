@@ -1,5 +1,6 @@
 #pragma once
 // Everything in models/: the autoencoders, the layer-wise scheduler, classifiers and the scarce-labels study.
+#include <aegrad/models/anomaly.hpp>
 #include <aegrad/models/autoencoder.hpp>
 #include <aegrad/models/classifier.hpp>
 #include <aegrad/models/conv_autoencoder.hpp>
