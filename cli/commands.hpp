@@ -19,5 +19,7 @@ void add_gradflow_command(CLI::App& app);
 void add_semisup_command(CLI::App& app);
 void add_sample_command(CLI::App& app);
 void add_interpolate_command(CLI::App& app);
+void add_encode_command(CLI::App& app);
+void add_score_command(CLI::App& app);
 
 } // namespace aegrad::cli

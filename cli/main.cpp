@@ -19,6 +19,8 @@ int main(int argc, char** argv) {
     aegrad::cli::add_semisup_command(app);
     aegrad::cli::add_sample_command(app);
     aegrad::cli::add_interpolate_command(app);
+    aegrad::cli::add_encode_command(app);
+    aegrad::cli::add_score_command(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

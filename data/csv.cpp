@@ -9,6 +9,9 @@
 
 #include <csv.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <aegrad/data/atomic_file.hpp>
 
 namespace aegrad::data {
 
@@ -197,6 +200,26 @@ Table read_csv(const std::string& path, const CsvOptions& options) {
         }
     }
     return table;
+}
+
+void write_csv(const std::string& path, const std::vector<std::string>& header,
+               const std::vector<std::vector<double>>& columns) {
+    if (header.size() != columns.size())
+        throw std::invalid_argument(fmt::format("write_csv {}: {} names for {} columns", path, header.size(), columns.size()));
+    const std::size_t rows = columns.empty() ? 0 : columns[0].size();
+    for (const auto& c : columns)
+        if (c.size() != rows)
+            throw std::invalid_argument(fmt::format("write_csv {}: columns of {} and {} rows", path, rows, c.size()));
+    write_file_atomically(path, [&](std::ostream& out) {
+        out << fmt::format("{}\n", fmt::join(header, ","));
+        std::string line;
+        for (std::size_t r = 0; r < rows; ++r) {
+            line.clear();
+            for (std::size_t c = 0; c < columns.size(); ++c)
+                line += fmt::format(c ? ",{:.9g}" : "{:.9g}", columns[c][r]);
+            out << line << '\n';
+        }
+    });
 }
 
 } // namespace aegrad::data

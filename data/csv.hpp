@@ -34,4 +34,10 @@ struct Table {
 /// name) for a bad cell: "iris.csv: line 7, column 'petal_width': 'n/a' is not a number".
 Table read_csv(const std::string& path, const CsvOptions& options = CsvOptions());
 
+/// Writes a header row and then one row per index of the columns (all of one length), numbers with 9
+/// significant digits (a float reads back exactly), atomically. Throws std::invalid_argument for columns of different
+/// lengths or a header of another width, std::runtime_error naming the file when it cannot be written.
+void write_csv(const std::string& path, const std::vector<std::string>& header,
+               const std::vector<std::vector<double>>& columns);
+
 } // namespace aegrad::data

@@ -96,3 +96,18 @@ TEST_CASE("Each bad cell, row or option is one error naming the file, the line a
     }
     CHECK(error_of("/nonexistent/x.csv").find("cannot open") != std::string::npos);
 }
+
+TEST_CASE("A written table reads back as the same numbers under its header") {
+    const auto path = (fs::temp_directory_path() / fmt::format("aegrad_csv_{}_out.csv", getpid())).string();
+    write_csv(path, {"index", "score"}, {{0, 1, 2}, {0.1f, 1e-12, -3.5e7}});
+    const Table t = read_csv(path);
+    CHECK(t.columns == std::vector<std::string>{"index", "score"});
+    REQUIRE(t.values.shape() == Shape{3, 2});
+    CHECK(t.values(1, 1) == 1e-12f);
+    CHECK(t.values(2, 1) == -3.5e7f);
+    CHECK(t.values(0, 1) == 0.1f);
+    CHECK_THROWS_AS(write_csv(path, {"a"}, {{1}, {2}}), std::invalid_argument);
+    CHECK_THROWS_AS(write_csv(path, {"a", "b"}, {{1}, {2, 3}}), std::invalid_argument);
+    CHECK_THROWS_AS(write_csv("/nonexistent/dir/x.csv", {"a"}, {{1}}), std::runtime_error);
+    fs::remove(path);
+}

@@ -1,0 +1,199 @@
+// `aegrad encode` and `aegrad score`: a trained model applied to data, its codes or its anomaly scores
+// written for a program to read (and for scores, a summary and pictures for a person).
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <numeric>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <nlohmann/json.hpp>
+
+#include "commands.hpp"
+#include "data_flags.hpp"
+#include "model_spec.hpp"
+#include <aegrad/data/atomic_file.hpp>
+#include <aegrad/data/csv.hpp>
+#include <aegrad/data/npy.hpp>
+#include <aegrad/data/svg_plot.hpp>
+#include <aegrad/models/anomaly.hpp>
+#include <aegrad/models/report.hpp>
+
+namespace aegrad::cli {
+
+namespace {
+namespace fs = std::filesystem;
+
+std::string extension(const std::string& path) { return fs::path(path).extension().string(); }
+
+// --out's folder, made when missing (as `aegrad train` makes OUT).
+void make_parent(const std::string& path) {
+    const fs::path parent = fs::path(path).parent_path();
+    if (!parent.empty())
+        fs::create_directories(parent);
+}
+
+// FILE with its extension replaced: scores.csv -> scores.json.
+std::string beside(const std::string& path, const std::string& suffix) {
+    return (fs::path(path).parent_path() / fs::path(path).stem()).string() + suffix;
+}
+
+// Which samples are anomalies: label == --anomaly-label, or label 1 when the labels are all 0 or 1.
+std::vector<bool> anomalies_of(const std::vector<int>& labels, int anomaly_label, bool given) {
+    const bool binary = std::all_of(labels.begin(), labels.end(), [](int l) { return l == 0 || l == 1; });
+    if (!given && !binary)
+        return {};
+    const int k = given ? anomaly_label : 1;
+    std::vector<bool> out;
+    for (int l : labels)
+        out.push_back(l == k);
+    return out;
+}
+
+// The scores' histogram (40 bins over their range), per class when the classes are known, with the threshold.
+void write_histogram(const std::string& path, const std::vector<double>& scores, const std::vector<bool>& anomalous,
+                     double threshold) {
+    const auto [lo, hi] = std::minmax_element(scores.begin(), scores.end());
+    const std::size_t bins = 40;
+    const double width = (*hi - *lo) / bins > 0 ? (*hi - *lo) / bins : 1.0;
+    std::vector<data::Series> series(anomalous.empty() ? 1 : 2);
+    series[0].name = anomalous.empty() ? "all samples" : "normal";
+    if (!anomalous.empty())
+        series[1].name = "anomalies";
+    for (auto& s : series) {
+        s.y.assign(bins, 0);
+        for (std::size_t b = 0; b < bins; ++b)
+            s.x.push_back(*lo + (b + 0.5) * width);
+    }
+    for (std::size_t i = 0; i < scores.size(); ++i) {
+        const auto b = std::min(bins - 1, static_cast<std::size_t>((scores[i] - *lo) / width));
+        series[!anomalous.empty() && anomalous[i] ? 1 : 0].y[b] += 1;
+    }
+    data::PlotOptions options;
+    options.title = anomalous.empty() ? "Anomaly scores" : "Anomaly scores, the threshold dashed";
+    options.x_label = "reconstruction error (mean squared, per sample)";
+    options.y_label = "samples per bin";
+    if (std::isfinite(threshold))
+        options.vertical_markers = {threshold};
+    data::write_line_plot_svg(path, series, options);
+}
+} // namespace
+
+void add_encode_command(CLI::App& app) {
+    struct Args {
+        std::string model_file, out;
+        DataFlags data;
+    };
+    auto a = std::make_shared<Args>();
+    auto* cmd = app.add_subcommand("encode", "Write every sample's codes (a VAE's: the means) as .npy or .csv");
+    cmd->add_option("model", a->model_file, "A model.safetensors written by `aegrad train`")->required();
+    add_model_data_flags(*cmd, a->data);
+    cmd->add_option("--out", a->out, "The codes: FILE.npy ([N, code size] float32) or FILE.csv (a row per sample)")->required();
+    cmd->callback([a] {
+        const std::string ext = extension(a->out);
+        if (ext != ".npy" && ext != ".csv")
+            throw UsageError(fmt::format("--out {}: expected a .npy or .csv file", a->out));
+        ModelSpec spec;
+        auto model = load_model(a->model_file, &spec);
+        const data::Dataset d = load_for_model(a->data, spec);
+        make_parent(a->out);
+        const Array<float> codes = models::encode_rows(*model, d.rows());
+        const std::size_t n = codes.shape()[0], k = codes.shape()[1];
+        if (ext == ".npy") {
+            data::write_npy(a->out, codes);
+        } else {
+            std::vector<std::string> header;
+            std::vector<std::vector<double>> columns(k, std::vector<double>(n));
+            for (std::size_t j = 0; j < k; ++j) {
+                header.push_back(fmt::format("code_{}", j));
+                for (std::size_t i = 0; i < n; ++i)
+                    columns[j][i] = codes(i, j);
+            }
+            data::write_csv(a->out, header, columns);
+        }
+        fmt::print("wrote {}: {} codes of size {}\n", a->out, n, k);
+    });
+}
+
+void add_score_command(CLI::App& app) {
+    struct Args {
+        std::string model_file, out;
+        DataFlags data;
+        int anomaly_label = 0;
+        double fpr = 0.01;
+        std::size_t top = 10;
+    };
+    auto a = std::make_shared<Args>();
+    auto* cmd = app.add_subcommand("score", "Write every sample's anomaly score (its reconstruction error) as CSV; with "
+                                            "labels, the ROC and PR AUC and a threshold");
+    cmd->add_option("model", a->model_file, "A model.safetensors written by `aegrad train`")->required();
+    add_model_data_flags(*cmd, a->data);
+    cmd->add_option("--out", a->out, "FILE.csv: index,score[,label]; beside it FILE.json (with labels), FILE.svg, "
+                                     "and for images FILE-most-anomalous.png")
+        ->required();
+    auto* label_flag = cmd->add_option("--anomaly-label", a->anomaly_label,
+                                       "The label of the anomalies (default: 1, when the labels are all 0 or 1)");
+    cmd->add_option("--fpr", a->fpr, "The false-positive rate the threshold allows")->check(CLI::Range(0.0, 1.0))->capture_default_str();
+    cmd->add_option("--top", a->top, "Images: how many of the most anomalous to draw")->check(CLI::Range(1, 100))->capture_default_str();
+    cmd->callback([a, label_flag] {
+        if (extension(a->out) != ".csv")
+            throw UsageError(fmt::format("--out {}: expected a .csv file", a->out));
+        ModelSpec spec;
+        auto model = load_model(a->model_file, &spec);
+        const data::Dataset d = load_for_model(a->data, spec);
+        const bool given = label_flag->count() > 0;
+        if (given && d.labels.empty())
+            throw UsageError(fmt::format("--anomaly-label: {} has no labels (--labels, or --label-column for CSV)", a->data.data));
+        make_parent(a->out);
+        const std::vector<double> scores = models::reconstruction_errors(*model, d.rows());
+        const std::vector<bool> anomalous = anomalies_of(d.labels, a->anomaly_label, given);
+        if (given && std::none_of(anomalous.begin(), anomalous.end(), [](bool x) { return x; }))
+            throw UsageError(fmt::format("--anomaly-label {}: no sample has that label", a->anomaly_label));
+
+        std::vector<double> index(scores.size());
+        std::iota(index.begin(), index.end(), 0.0);
+        std::vector<std::string> header{"index", "score"};
+        std::vector<std::vector<double>> columns{index, scores};
+        if (!d.labels.empty()) {
+            header.push_back("label");
+            columns.emplace_back(d.labels.begin(), d.labels.end());
+        }
+        data::write_csv(a->out, header, columns);
+        std::vector<std::string> written{a->out};
+
+        double threshold = NAN;
+        if (!anomalous.empty()) {
+            const auto s = models::summarise_detection(scores, anomalous, a->fpr);
+            threshold = s.threshold;
+            const nlohmann::ordered_json summary = {
+                {"roc_auc", s.roc_auc},       {"pr_auc", s.pr_auc},
+                {"threshold", s.threshold},   {"fpr", a->fpr},
+                {"false_positive_rate", s.false_positive_rate}, {"true_positive_rate", s.true_positive_rate},
+                {"anomalies", s.anomalies},   {"normals", s.normals},
+                {"anomaly_label", given ? a->anomaly_label : 1}};
+            data::write_file_atomically(beside(a->out, ".json"), [&](std::ostream& out) { out << summary.dump(2) << "\n"; });
+            written.push_back(beside(a->out, ".json"));
+            fmt::print("{} anomalies among {} samples: ROC AUC {:.4f}, PR AUC {:.4f}; threshold {:.6g} flags {:.1f}% of "
+                       "the normal samples and {:.1f}% of the anomalies\n",
+                       s.anomalies, scores.size(), s.roc_auc, s.pr_auc, s.threshold, 100 * s.false_positive_rate,
+                       100 * s.true_positive_rate);
+        } else if (!d.labels.empty()) {
+            fmt::print("the labels are not all 0 or 1: give --anomaly-label K for the ROC and PR AUC\n");
+        }
+        write_histogram(beside(a->out, ".svg"), scores, anomalous, threshold);
+        written.push_back(beside(a->out, ".svg"));
+        if (spec.input.size() == 2) {  // the most anomalous images over their reconstructions
+            std::vector<std::size_t> order(scores.size());
+            std::iota(order.begin(), order.end(), 0);
+            std::sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) { return scores[x] > scores[y]; });
+            order.resize(std::min(a->top, order.size()));
+            const data::Dataset worst = d.subset(order);
+            models::write_reconstructions(beside(a->out, "-most-anomalous.png"), *model, worst.rows(), spec.input[0],
+                                          spec.input[1], order.size());
+            written.push_back(beside(a->out, "-most-anomalous.png"));
+        }
+        fmt::print("wrote {}\n", fmt::join(written, ", "));
+    });
+}
+
+} // namespace aegrad::cli
