@@ -4,6 +4,7 @@
 #include <cmath>
 #include <filesystem>
 #include <numeric>
+#include <optional>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -38,15 +39,30 @@ std::string beside(const std::string& path, const std::string& suffix) {
     return (fs::path(path).parent_path() / fs::path(path).stem()).string() + suffix;
 }
 
-// Which samples are anomalies: label == --anomaly-label, or label 1 when the labels are all 0 or 1.
-std::vector<bool> anomalies_of(const std::vector<int>& labels, int anomaly_label, bool given) {
+// --anomaly-label as a label: one of the data's class names, or an integer.
+int anomaly_label_of(const std::string& text, const data::Dataset& d) {
+    const auto named = std::find(d.classes.begin(), d.classes.end(), text);
+    if (named != d.classes.end())
+        return static_cast<int>(named - d.classes.begin());
+    try {
+        std::size_t used = 0;
+        const int k = std::stoi(text, &used);
+        if (used == text.size())
+            return k;
+    } catch (const std::exception&) {
+    }
+    throw UsageError(fmt::format("--anomaly-label {}: neither an integer nor one of the classes ({})", text,
+                                 d.classes.empty() ? "none named" : fmt::format("{}", fmt::join(d.classes, ", "))));
+}
+
+// Which samples are anomalies: label == k, or label 1 when none was given and the labels are all 0 or 1.
+std::vector<bool> anomalies_of(const std::vector<int>& labels, std::optional<int> k) {
     const bool binary = std::all_of(labels.begin(), labels.end(), [](int l) { return l == 0 || l == 1; });
-    if (!given && !binary)
+    if (!k && !binary)
         return {};
-    const int k = given ? anomaly_label : 1;
     std::vector<bool> out;
     for (int l : labels)
-        out.push_back(l == k);
+        out.push_back(l == k.value_or(1));
     return out;
 }
 
@@ -119,7 +135,7 @@ void add_score_command(CLI::App& app) {
     struct Args {
         std::string model_file, out;
         DataFlags data;
-        int anomaly_label = 0;
+        std::string anomaly_label;
         double fpr = 0.01;
         std::size_t top = 10;
     };
@@ -131,24 +147,28 @@ void add_score_command(CLI::App& app) {
     cmd->add_option("--out", a->out, "FILE.csv: index,score[,label]; beside it FILE.json (with labels), FILE.svg, "
                                      "and for images FILE-most-anomalous.png")
         ->required();
-    auto* label_flag = cmd->add_option("--anomaly-label", a->anomaly_label,
-                                       "The label of the anomalies (default: 1, when the labels are all 0 or 1)");
+    cmd->add_option("--anomaly-label", a->anomaly_label,
+                    "The anomalies' label: an integer or a class name (default: 1, when the labels are all 0 or 1)");
     cmd->add_option("--fpr", a->fpr, "The false-positive rate the threshold allows")->check(CLI::Range(0.0, 1.0))->capture_default_str();
     cmd->add_option("--top", a->top, "Images: how many of the most anomalous to draw")->check(CLI::Range(1, 100))->capture_default_str();
-    cmd->callback([a, label_flag] {
+    cmd->callback([a] {
         if (extension(a->out) != ".csv")
             throw UsageError(fmt::format("--out {}: expected a .csv file", a->out));
         ModelSpec spec;
         auto model = load_model(a->model_file, &spec);
         const data::Dataset d = load_for_model(a->data, spec);
-        const bool given = label_flag->count() > 0;
-        if (given && d.labels.empty())
-            throw UsageError(fmt::format("--anomaly-label: {} has no labels (--labels, or --label-column for CSV)", a->data.data));
+        std::optional<int> k;
+        if (!a->anomaly_label.empty()) {
+            if (d.labels.empty())
+                throw UsageError(fmt::format("--anomaly-label: {} has no labels (--labels, or --label-column for CSV)",
+                                             a->data.data));
+            k = anomaly_label_of(a->anomaly_label, d);
+        }
+        const std::vector<bool> anomalous = anomalies_of(d.labels, k);
+        if (k && std::none_of(anomalous.begin(), anomalous.end(), [](bool x) { return x; }))
+            throw UsageError(fmt::format("--anomaly-label {}: no sample has that label", a->anomaly_label));
         make_parent(a->out);
         const std::vector<double> scores = models::reconstruction_errors(*model, d.rows());
-        const std::vector<bool> anomalous = anomalies_of(d.labels, a->anomaly_label, given);
-        if (given && std::none_of(anomalous.begin(), anomalous.end(), [](bool x) { return x; }))
-            throw UsageError(fmt::format("--anomaly-label {}: no sample has that label", a->anomaly_label));
 
         std::vector<double> index(scores.size());
         std::iota(index.begin(), index.end(), 0.0);
@@ -170,7 +190,7 @@ void add_score_command(CLI::App& app) {
                 {"threshold", s.threshold},   {"fpr", a->fpr},
                 {"false_positive_rate", s.false_positive_rate}, {"true_positive_rate", s.true_positive_rate},
                 {"anomalies", s.anomalies},   {"normals", s.normals},
-                {"anomaly_label", given ? a->anomaly_label : 1}};
+                {"anomaly_label", k.value_or(1)}};
             data::write_file_atomically(beside(a->out, ".json"), [&](std::ostream& out) { out << summary.dump(2) << "\n"; });
             written.push_back(beside(a->out, ".json"));
             fmt::print("{} anomalies among {} samples: ROC AUC {:.4f}, PR AUC {:.4f}; threshold {:.6g} flags {:.1f}% of "
