@@ -16,6 +16,7 @@ void add_file_flags(CLI::App& cmd, DataFlags& f) {
     cmd.add_flag("--header", f.header, "CSV: the first row names the columns (default: detected)");
     cmd.add_flag("--no-header", f.no_header, "CSV: the first row is data");
     cmd.add_option("--label-column", f.label_column, "CSV: the labels' column, by header name or 0-based index");
+    cmd.add_option("--skip-lines", f.skip_lines, "CSV: lines to skip before the header or the first row");
 }
 
 data::DatasetOptions options(const DataFlags& f, const std::string& labels, std::size_t limit) {
@@ -24,6 +25,7 @@ data::DatasetOptions options(const DataFlags& f, const std::string& labels, std:
     return data::DatasetOptions()
         .header(f.header ? std::optional(true) : f.no_header ? std::optional(false) : std::nullopt)
         .label_column(f.label_column)
+        .skip_lines(f.skip_lines)
         .labels(labels)
         .limit(limit);
 }

@@ -16,7 +16,7 @@ struct DataFlags {
     std::string data = data::kFashionMnistDir, test_data, labels, test_labels, label_column, scale = "none";
     bool header = false, no_header = false;
     double test_fraction = 0.1;
-    std::size_t train_samples = 0, test_samples = 0;
+    std::size_t train_samples = 0, test_samples = 0, skip_lines = 0;
 };
 
 /// For training: --data, --test-data, --labels, --test-labels, --header/--no-header, --label-column,

@@ -144,6 +144,8 @@ Table read_csv(const std::string& path, const CsvOptions& options) {
     // Fed a line at a time, so an error names the line it is on.
     for (std::string text; r.error.empty() && std::getline(in, text);) {
         ++r.line;
+        if (r.line <= options.skip_lines())
+            continue;
         if (r.line == 1 && text.rfind("\xEF\xBB\xBF", 0) == 0)  // the UTF-8 byte-order mark spreadsheets write
             text.erase(0, 3);
         text += '\n';

@@ -20,6 +20,8 @@ struct CsvOptions {
     /// The label column: a header name, or a 0-based column index; empty for none.
     AEGRAD_OPTION(std::string, label_column, "")
     AEGRAD_OPTION(char, delimiter, ',')
+    /// Lines to skip before the header (or the first data row): a preamble such as scikit-learn's counts line.
+    AEGRAD_OPTION(std::size_t, skip_lines, 0)
 };
 
 struct Table {

@@ -120,7 +120,7 @@ Dataset load_file(const std::string& path, const DatasetOptions& o) {
     if (ends_with(path, ".csv")) {
         if (!o.labels().empty())
             fail(path, "a CSV file's labels come from one of its columns (a label column), not a second file");
-        Table t = read_csv(path, CsvOptions().header(o.header()).label_column(o.label_column()));
+        Table t = read_csv(path, CsvOptions().header(o.header()).label_column(o.label_column()).skip_lines(o.skip_lines()));
         Dataset d;
         d.sample = {t.values.shape()[1]};
         d.floats = std::move(t.values);

@@ -36,6 +36,7 @@ struct Dataset {
 struct DatasetOptions {
     AEGRAD_OPTION(std::optional<bool>, header, std::nullopt)  // CSV: see CsvOptions
     AEGRAD_OPTION(std::string, label_column, "")              // CSV: a header name or a 0-based index
+    AEGRAD_OPTION(std::size_t, skip_lines, 0)                 // CSV: lines before the header or first row
     AEGRAD_OPTION(std::string, labels, "")                    // NPY or IDX: a second file of labels
     AEGRAD_OPTION(std::size_t, limit, 0)                      // keep the first N samples (0: all)
 };

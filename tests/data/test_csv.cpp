@@ -63,7 +63,13 @@ TEST_CASE("Without a header the columns are numbered; a label column by index ke
     // A UTF-8 byte-order mark before the header is not part of the first name.
     const auto bom = write("bom.csv", "\xEF\xBB\xBFx,y\n1,2\n");
     CHECK(read_csv(bom).columns == std::vector<std::string>{"x", "y"});
-    for (const auto& p : {path, named, bom})
+    // A preamble line before the data, as scikit-learn's CSV files have (their row and column counts).
+    const auto preamble = write("preamble.csv", "3,2,yes,no\n1,2,0\n3,4,1\n5,6,1\n");
+    const Table skipped = read_csv(preamble, CsvOptions().skip_lines(1).label_column("2"));
+    CHECK(skipped.values.shape() == Shape{3, 2});
+    CHECK(skipped.labels == std::vector<int>{0, 1, 1});
+    CHECK_THROWS_WITH_AS(read_csv(preamble), doctest::Contains("line 2, 3 cells where the first row has 4"), DataError);
+    for (const auto& p : {path, named, bom, preamble})
         fs::remove(p);
 }
 
