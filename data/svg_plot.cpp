@@ -2,12 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
-#include <fstream>
 #include <stdexcept>
-#include <unistd.h>
 
 #include <fmt/format.h>
+
+#include <aegrad/data/atomic_file.hpp>
 
 namespace aegrad::data {
 
@@ -103,17 +102,7 @@ void write_line_plot_svg(const std::string& path, const std::vector<Series>& ser
                            escape(s.name));
     }
     svg += "</svg>\n";
-    const std::string tmp = fmt::format("{}.tmp.{}", path, getpid());
-    {
-        std::ofstream out(tmp);
-        out << svg;
-        if (!out)
-            throw std::runtime_error(fmt::format("{}: cannot write the plot", path));
-    }
-    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-        std::remove(tmp.c_str());
-        throw std::runtime_error(fmt::format("{}: cannot write the plot", path));
-    }
+    write_file_atomically(path, [&](std::ostream& out) { out << svg; });
 }
 
 } // namespace aegrad::data
