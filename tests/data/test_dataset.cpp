@@ -10,6 +10,7 @@
 #include <aegrad/data/npy.hpp>
 #include <aegrad/data/scaler.hpp>
 #include "helpers.hpp"
+#include "npy_bytes.hpp"
 
 using namespace aegrad;
 using namespace aegrad::data;
@@ -21,12 +22,9 @@ std::string temp_path(const std::string& name) {
 }
 
 std::string npy(const std::string& name, const std::string& descr, const std::string& shape, const std::string& data) {
-    std::string header = fmt::format("{{'descr': '{}', 'fortran_order': False, 'shape': {}, }}", descr, shape);
-    header.append((64 - (10 + header.size() + 1) % 64) % 64, ' ');
-    header += '\n';
     const auto path = temp_path(name);
-    std::ofstream(path, std::ios::binary) << std::string("\x93NUMPY\x01\x00", 8) << static_cast<char>(header.size())
-                                          << '\0' << header << data;
+    std::ofstream(path, std::ios::binary)
+        << npy_bytes(fmt::format("{{'descr': '{}', 'fortran_order': False, 'shape': {}, }}", descr, shape), data);
     return path;
 }
 

@@ -8,6 +8,7 @@
 
 #include <aegrad/data/npy.hpp>
 #include "helpers.hpp"
+#include "npy_bytes.hpp"
 
 using namespace aegrad;
 using namespace aegrad::data;
@@ -16,22 +17,6 @@ namespace fs = std::filesystem;
 namespace {
 std::string temp_path(const std::string& name) {
     return (fs::temp_directory_path() / fmt::format("aegrad_npy_{}_{}", getpid(), name)).string();
-}
-
-// A version-1 file: magic, version, little-endian header length, the header padded to 64 bytes, the data.
-std::string npy_bytes(const std::string& dict, const std::string& data, int major = 1) {
-    std::string header = dict;
-    const std::size_t preamble = major == 1 ? 10 : 12;
-    header.append((64 - (preamble + header.size() + 1) % 64) % 64, ' ');
-    header += '\n';
-    std::string out = "\x93NUMPY";
-    out += static_cast<char>(major);
-    out += '\0';
-    out += static_cast<char>(header.size() & 0xff);
-    out += static_cast<char>(header.size() >> 8);
-    if (major != 1)
-        out += std::string(2, '\0');
-    return out + header + data;
 }
 
 std::string write(const std::string& name, const std::string& bytes) {
