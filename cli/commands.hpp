@@ -21,5 +21,6 @@ void add_sample_command(CLI::App& app);
 void add_interpolate_command(CLI::App& app);
 void add_encode_command(CLI::App& app);
 void add_score_command(CLI::App& app);
+void add_export_command(CLI::App& app);
 
 } // namespace aegrad::cli

@@ -12,4 +12,5 @@
 #include <aegrad/models/scarce_labels.hpp>
 #include <aegrad/models/semi_supervised.hpp>
 #include <aegrad/models/stacked_autoencoder.hpp>
+#include <aegrad/models/torch_export.hpp>
 #include <aegrad/models/variational_autoencoder.hpp>

@@ -29,6 +29,7 @@ public:
     std::string type_name() const override { return dims_ == 2 ? "BatchNorm1d" : "BatchNorm2d"; }
     Activation output_activation() const override { return options_.activation(); }
 
+    const BatchNormLayerOptions& options() const { return options_; }
     const Tensor<T>& weight() const { return weight_; }
     const Tensor<T>& bias() const { return bias_; }
     const Tensor<T>& running_mean() const { return running_mean_; }

@@ -12,6 +12,8 @@ public:
     explicit BasicMaxPool2d(Size2 kernel, Pool2dOptions options = {}) : kernel_(kernel), options_(options) {}
     Tensor<T> forward(const Tensor<T>& x) override { return max_pool2d(x, kernel_, options_); }
     std::string type_name() const override { return "MaxPool2d"; }
+    Size2 kernel() const { return kernel_; }
+    const Pool2dOptions& options() const { return options_; }
 
 private:
     Size2 kernel_;
@@ -23,6 +25,8 @@ public:
     explicit BasicAvgPool2d(Size2 kernel, Pool2dOptions options = {}) : kernel_(kernel), options_(options) {}
     Tensor<T> forward(const Tensor<T>& x) override { return avg_pool2d(x, kernel_, options_); }
     std::string type_name() const override { return "AvgPool2d"; }
+    Size2 kernel() const { return kernel_; }
+    const Pool2dOptions& options() const { return options_; }
 
 private:
     Size2 kernel_;

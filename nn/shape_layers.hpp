@@ -23,6 +23,8 @@ public:
         return reshape(x, target);
     }
     std::string type_name() const override { return "Reshape"; }
+    /// One sample's shape after the layer.
+    const std::vector<long>& shape() const { return shape_; }
 
 private:
     std::vector<long> shape_;
