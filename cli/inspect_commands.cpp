@@ -1,13 +1,20 @@
 // `aegrad eval`, `aegrad reconstruct` and `aegrad summary`: look at a trained model, or at an
 // architecture before training it.
+#include <algorithm>
 #include <array>
 #include <cmath>
+#include <filesystem>
+#include <numeric>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "commands.hpp"
 #include "data_flags.hpp"
 #include "model_spec.hpp"
+#include <aegrad/data/atomic_file.hpp>
+#include <aegrad/data/svg_plot.hpp>
+#include <aegrad/models/anomaly.hpp>
 #include <aegrad/models/report.hpp>
 #include <aegrad/data/mnist.hpp>
 #include <aegrad/nn/safetensors.hpp>
@@ -16,6 +23,8 @@
 namespace aegrad::cli {
 
 namespace {
+namespace fs = std::filesystem;
+
 struct LoadArgs {
     std::string model_file, out = "reconstructions.png";
     DataFlags data;
@@ -25,6 +34,39 @@ struct LoadArgs {
 void add_load_options(CLI::App* cmd, LoadArgs& a) {
     cmd->add_option("model", a.model_file, "A model.safetensors written by `aegrad train`")->required();
     add_model_data_flags(*cmd, a.data);
+}
+
+// A table has no picture to reconstruct: each feature's error instead, as a chart (FILE.svg) and for a
+// program (FILE.csv: feature, name, mse), and the worst features named.
+void write_feature_errors(const std::string& out, models::Autoencoder& model, const data::Dataset& d) {
+    const std::vector<double> errors = models::feature_errors(model, d.rows());
+    const auto name = [&](std::size_t j) { return j < d.columns.size() ? d.columns[j] : fmt::format("feature {}", j); };
+    const fs::path stem = fs::path(out).parent_path() / fs::path(out).stem();
+    if (!stem.parent_path().empty())
+        fs::create_directories(stem.parent_path());
+    data::Series series{"mean squared error", {}, errors};
+    for (std::size_t j = 0; j < errors.size(); ++j)
+        series.x.push_back(static_cast<double>(j));
+    data::write_line_plot_svg(stem.string() + ".svg", {series},
+                              {fmt::format("Reconstruction error per feature ({} samples)", d.size()),
+                               "feature (0-based column among the features)", "mean squared error (scaled units)", false, {}});
+    data::write_file_atomically(stem.string() + ".csv", [&](std::ostream& csv) {
+        csv << "feature,name,mse\n";
+        for (std::size_t j = 0; j < errors.size(); ++j) {
+            std::string quoted = name(j);
+            for (std::size_t at = quoted.find('"'); at != std::string::npos; at = quoted.find('"', at + 2))
+                quoted.insert(at, 1, '"');
+            csv << fmt::format("{},\"{}\",{:.9g}\n", j, quoted, errors[j]);
+        }
+    });
+    std::vector<std::size_t> order(errors.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) { return errors[x] > errors[y]; });
+    std::vector<std::string> worst;
+    for (std::size_t k = 0; k < std::min<std::size_t>(5, order.size()); ++k)
+        worst.push_back(fmt::format("{} {:.4g}", name(order[k]), errors[order[k]]));
+    fmt::print("worst-reconstructed features: {}\nwrote {}.svg, {}.csv\n", fmt::join(worst, ", "), stem.string(),
+               stem.string());
 }
 } // namespace
 
@@ -43,13 +85,16 @@ void add_eval_command(CLI::App& app) {
 void add_reconstruct_command(CLI::App& app) {
     auto a = std::make_shared<LoadArgs>();
     auto* cmd = app.add_subcommand("reconstruct", "Write test images over their reconstructions as a PNG (for a "
-                                                  "denoising model: the noisy input, its reconstruction, the original)");
+                                                  "denoising model: the noisy input, its reconstruction, the original); "
+                                                  "for a table, each feature's error as OUT.svg and OUT.csv");
     add_load_options(cmd, *a);
     cmd->add_option("--out", a->out, "PNG file to write")->capture_default_str();
     cmd->add_option("--count", a->count, "How many images")->check(CLI::Range(1, 100))->capture_default_str();
     cmd->callback([a] {
         ModelSpec spec;
         auto model = load_model(a->model_file, &spec);
+        if (spec.input.size() == 1)
+            return write_feature_errors(a->out, *model, load_for_model(a->data, spec));
         if (spec.input.size() != 2)
             throw UsageError(fmt::format("{}: its samples are {}, not single-channel images to draw", a->model_file,
                                          sample_str(spec.input)));

@@ -10,21 +10,36 @@
 
 namespace aegrad::models {
 
-std::vector<double> reconstruction_errors(Autoencoder& model, data::Rows rows) {
-    std::vector<double> errors;
-    errors.reserve(rows.count());
+namespace {
+// Calls fn(row, feature, squared error) for every value of every row, in evaluation mode without a graph.
+template <class Fn> void for_each_squared_error(Autoencoder& model, data::Rows rows, Fn fn) {
+    std::size_t first = 0;
     nn::for_each_batch_eval(model, rows, 1024, [&](const data::Batch& b) {
         const Array<float> x = b.x.value(), y = model(b.x).value();
         const std::size_t n = b.indices.size(), width = x.size() / n;
-        for (std::size_t i = 0; i < n; ++i) {
-            double sum = 0;
+        for (std::size_t i = 0; i < n; ++i)
             for (std::size_t j = 0; j < width; ++j) {
                 const double d = double(y.data()[i * width + j]) - double(x.data()[i * width + j]);
-                sum += d * d;
+                fn(first + i, j, d * d);
             }
-            errors.push_back(sum / static_cast<double>(width));
-        }
+        first += n;
     });
+}
+} // namespace
+
+std::vector<double> reconstruction_errors(Autoencoder& model, data::Rows rows) {
+    std::vector<double> errors(rows.count(), 0.0);
+    for_each_squared_error(model, rows, [&](std::size_t i, std::size_t, double e) { errors[i] += e; });
+    for (double& e : errors)
+        e /= static_cast<double>(rows.width());
+    return errors;
+}
+
+std::vector<double> feature_errors(Autoencoder& model, data::Rows rows) {
+    std::vector<double> errors(rows.width(), 0.0);
+    for_each_squared_error(model, rows, [&](std::size_t, std::size_t j, double e) { errors[j] += e; });
+    for (double& e : errors)
+        e /= static_cast<double>(rows.count());
     return errors;
 }
 

@@ -13,6 +13,10 @@ namespace aegrad::models {
 /// mode without a graph.
 std::vector<double> reconstruction_errors(Autoencoder& model, data::Rows rows);
 
+/// Each feature's reconstruction error: the mean over the rows of (reconstruction - value)^2, which shows
+/// what a tabular model has not learnt (the features it cannot predict from the others).
+std::vector<double> feature_errors(Autoencoder& model, data::Rows rows);
+
 /// The codes of every row [N, code size] (a VAE's: the means), in evaluation mode without a graph.
 Array<float> encode_rows(Autoencoder& model, data::Rows rows);
 

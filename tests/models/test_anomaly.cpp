@@ -1,6 +1,6 @@
 // Anomaly scores and their summary: ROC AUC, average precision and the threshold at a false-positive rate on
 // rankings whose values are known by hand (scikit-learn's documented example among them); per-row
-// reconstruction errors and codes against the model applied row by row.
+// and per-feature reconstruction errors and codes against the model applied directly.
 #include <aegrad/models/anomaly.hpp>
 #include <aegrad/models/report.hpp>
 #include <aegrad/models/stacked_autoencoder.hpp>
@@ -74,5 +74,26 @@ TEST_CASE("Per-row reconstruction errors and codes are those of the model applie
     }
     for (double e : errors)
         mean += e / 1100;
+    CHECK(mean == doctest::Approx(reconstruction_mse_of(ae, x)).epsilon(1e-5));
+}
+
+TEST_CASE("Per-feature errors are the squared errors averaged down the rows, and average to the MSE") {
+    nn::manual_seed(6);
+    StackedAutoencoder ae(StackedAutoencoderOptions(5, {3, 1}));
+    Array<float> x = Array<float>::from_shape({1300, 5});
+    for (std::size_t i = 0; i < x.size(); ++i)
+        x.data()[i] = static_cast<float>(std::cos(0.61 * static_cast<double>(i)) * double(i % 5 + 1));
+    const auto features = feature_errors(ae, x);
+    REQUIRE(features.size() == 5);
+    NoGradGuard no_grad;
+    const Array<float> y = ae(Tensor<float>(x)).value();
+    double mean = 0;
+    for (std::size_t j = 0; j < 5; ++j) {
+        double sum = 0;
+        for (std::size_t i = 0; i < 1300; ++i)
+            sum += (double(y(i, j)) - double(x(i, j))) * (double(y(i, j)) - double(x(i, j)));
+        CHECK(features[j] == doctest::Approx(sum / 1300).epsilon(1e-6));
+        mean += features[j] / 5;
+    }
     CHECK(mean == doctest::Approx(reconstruction_mse_of(ae, x)).epsilon(1e-5));
 }
