@@ -67,8 +67,17 @@ std::vector<bool> anomalies_of(const std::vector<int>& labels, std::optional<int
 }
 
 // The scores' histogram (40 bins over their range), per class when the classes are known, with the threshold.
-void write_histogram(const std::string& path, const std::vector<double>& scores, const std::vector<bool>& anomalous,
+// Scores spanning more than two decades are binned by their logarithm, or the normal samples' bins (the
+// interesting part) would be one spike beside the anomalies' long tail.
+void write_histogram(const std::string& path, std::vector<double> scores, const std::vector<bool>& anomalous,
                      double threshold) {
+    const auto [lo0, hi0] = std::minmax_element(scores.begin(), scores.end());
+    const bool log_scale = *lo0 > 0 && *hi0 / *lo0 > 100;
+    if (log_scale) {
+        for (double& s : scores)
+            s = std::log10(s);
+        threshold = std::log10(threshold);
+    }
     const auto [lo, hi] = std::minmax_element(scores.begin(), scores.end());
     const std::size_t bins = 40;
     const double width = (*hi - *lo) / bins > 0 ? (*hi - *lo) / bins : 1.0;
@@ -87,7 +96,8 @@ void write_histogram(const std::string& path, const std::vector<double>& scores,
     }
     data::PlotOptions options;
     options.title = anomalous.empty() ? "Anomaly scores" : "Anomaly scores, the threshold dashed";
-    options.x_label = "reconstruction error (mean squared, per sample)";
+    options.x_label = log_scale ? "log10 of the reconstruction error (mean squared, per sample)"
+                                : "reconstruction error (mean squared, per sample)";
     options.y_label = "samples per bin";
     if (std::isfinite(threshold))
         options.vertical_markers = {threshold};
