@@ -20,9 +20,11 @@ packages=(
   dataset-fashion-mnist
   # figures of the computation graph
   graphviz
+  # the tutorials' real tables (scikit-learn ships its data sets as CSV files) and NumPy for making .npy files
+  python3-sklearn python3-numpy
 )
 if [[ "${1:-}" != "--no-peer" ]]; then
-  packages+=(python3-torch python3-numpy)
+  packages+=(python3-torch)
 fi
 
 missing=()

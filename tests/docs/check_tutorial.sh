@@ -4,7 +4,7 @@
 #     ```cpp
 #     ...the file's exact contents...
 #     ```
-# and what running that example must print:
+# (a C++ example, or a shell script that drives the aegrad command) and what running it must print:
 #     <!-- output-contains: z = 23.75 -->
 # This script fails when a listing differs from its file (run scripts/sync-docs.sh to refresh pages),
 # when a listed example was not built, when it fails, or when its output lacks a promised line. Examples
@@ -37,6 +37,12 @@ for file in "${listings[@]}"; do
   exe="$build/examples/$(basename "${file%.cpp}")"
   [[ -x $exe ]] || fail "example $exe was not built"
   (cd "$work" && AEGRAD_EXAMPLE_BUDGET=small "$exe") >> "$out" 2>&1 || { cat "$out"; fail "$file exited non-zero"; }
+done
+# Shell examples drive the command: $AEGRAD is the aegrad just built.
+for file in "${listings[@]}"; do
+  [[ $file == examples/*.sh ]] || continue
+  (cd "$work" && AEGRAD="$build/cli/aegrad" AEGRAD_EXAMPLE_BUDGET=small bash "$src/$file") >> "$out" 2>&1 \
+    || { cat "$out"; fail "$file exited non-zero"; }
 done
 cat "$out"
 while IFS= read -r expected; do
