@@ -13,8 +13,8 @@
 #include <aegrad/autograd/dot_export.hpp>
 #include <aegrad/autograd/losses.hpp>
 #include "commands.hpp"
+#include "data_flags.hpp"
 #include "model_spec.hpp"
-#include <aegrad/data/mnist.hpp>
 #include <aegrad/nn/gradient_flow.hpp>
 #include <aegrad/nn/optimizer.hpp>
 #include <aegrad/nn/summary.hpp>
@@ -26,9 +26,10 @@ namespace {
 namespace fs = std::filesystem;
 
 struct GradflowArgs {
-    std::string model = "dense", layers, data_dir = data::kFashionMnistDir, out = "aegrad-gradflow";
+    std::string model = "dense", layers, out = "aegrad-gradflow";
+    DataFlags data;
     int epochs = 3, threads = 0;
-    std::size_t batch = 256, every = 20, train_samples = 0, test_samples = 0;
+    std::size_t batch = 256, every = 20;
     double lr = 1e-3;
     std::uint64_t seed = 42;
     bool quiet = false;
@@ -69,14 +70,14 @@ std::vector<std::string> names_of(const std::vector<nn::GradientFlow::Row>& rows
     return out;
 }
 
-RunResult train_one(bool tied, const GradflowArgs& a, const data::LabelledImages& train, const data::LabelledImages& test) {
+RunResult train_one(bool tied, const GradflowArgs& a, const data::Dataset& train, const data::Dataset& test) {
     ModelSpec spec;
     spec.model = a.model;
     if (!a.layers.empty())
         spec.layers = parse_positive_list(a.layers);
     spec.tied = tied;
     spec.mirror = a.model == "conv";  // the conv layout whose kernels can be tied
-    spec.input = {train.rows, train.cols};
+    spec.input = train.sample;
     auto model = spec.build(a.seed);
     const fs::path dir = fs::path(a.out) / (tied ? "tied" : "untied");
     fs::create_directories(dir);
@@ -84,27 +85,27 @@ RunResult train_one(bool tied, const GradflowArgs& a, const data::LabelledImages
 
     // The graph of one step, before any training.
     {
-        Tensor<float> x(data::Rows(test.pixels).slice(0, 4));
+        Tensor<float> x(test.rows().slice(0, std::min<std::size_t>(4, test.size())));
         const auto loss = mse_loss((*model)(x), x);
         for (auto& [name, p] : model->named_parameters())
             p.set_label(name);
         write_dot(to_dot(loss, fmt::format("one step of the {} autoencoder", result.label)), (dir / "graph.dot").string(),
                   (dir / "graph.svg").string());
     }
-    Array<float> probe = data::Rows(train.pixels).slice(0, std::min<std::size_t>(512, train.size()));
+    Array<float> probe = train.rows().slice(0, std::min<std::size_t>(512, train.size()));
     nn::GradientFlow monitor(a.every, probe);
     nn::Adam optimizer(model->parameters(), nn::AdamOptions().lr(a.lr));
-    nn::fit(*model, optimizer, train.pixels, nn::reconstruction_mse(),
+    nn::fit(*model, optimizer, train.rows(), nn::reconstruction_mse(),
             nn::FitOptions().epochs(a.epochs).batch_size(a.batch).seed(a.seed).progress(!a.quiet).phase(result.label),
             {&monitor});
-    result.test_mse = nn::evaluate(*model, test.pixels, nn::reconstruction_mse());
+    result.test_mse = nn::evaluate(*model, test.rows(), nn::reconstruction_mse());
     monitor.write_csv((dir / "gradflow.csv").string());
     monitor.plot_svgs(dir.string(), result.label + ": ");
     result.rows = monitor.rows();
     return result;
 }
 
-std::string report(const GradflowArgs& a, const RunResult& tied, const RunResult& untied) {
+std::string report(const GradflowArgs& a, std::size_t features, const RunResult& tied, const RunResult& untied) {
     ModelSpec spec;
     spec.model = a.model;
     if (!a.layers.empty())
@@ -112,7 +113,7 @@ std::string report(const GradflowArgs& a, const RunResult& tied, const RunResult
     const auto l = spec.layers_or_default();
     const std::string shape = a.model == "conv"
                                   ? fmt::format("mirror conv {} -> {}", fmt::join(l.begin(), l.end() - 1, "-"), l.back())
-                                  : fmt::format("784-{}", fmt::join(l, "-"));
+                                  : fmt::format("{}-{}", features, fmt::join(l, "-"));
     std::string out = fmt::format("Gradient flow: tied vs untied {} autoencoder, {} epochs, Adam {}, batch {}, "
                                   "logged every {} steps\n\n",
                                   shape, a.epochs, a.lr, a.batch, a.every);
@@ -153,12 +154,11 @@ void run_gradflow(const GradflowArgs& a) {
         parse_positive_list(a.layers);  // checked before reading data
     if (a.threads > 0)
         set_num_threads(a.threads);
-    const auto train = data::load_mnist(a.data_dir, data::Split::train, a.train_samples);
-    const auto test = data::load_mnist(a.data_dir, data::Split::test, a.test_samples);
+    const TrainTest data = load_train_test(a.data, a.seed);
     fs::create_directories(a.out);
-    const RunResult tied = train_one(true, a, train, test);
-    const RunResult untied = train_one(false, a, train, test);
-    const std::string text = report(a, tied, untied);
+    const RunResult tied = train_one(true, a, data.train, data.test);
+    const RunResult untied = train_one(false, a, data.train, data.test);
+    const std::string text = report(a, data.train.features(), tied, untied);
     std::ofstream((fs::path(a.out) / "report.txt").string()) << text;
     fmt::print("\n{}\nresults in {}/: report.txt; tied/ and untied/ each hold gradflow.csv, gradflow-*.svg, "
                "graph.dot{}\n",
@@ -180,9 +180,7 @@ void add_gradflow_command(CLI::App& app) {
     cmd->add_option("--every", a->every, "Log every N steps")->check(CLI::PositiveNumber)->capture_default_str();
     cmd->add_option("--seed", a->seed, "Seed")->capture_default_str();
     cmd->add_option("--threads", a->threads, "Threads, 0 for every core (aegrad splits the work itself; OpenBLAS runs single-threaded)")->check(CLI::Range(0, 64))->capture_default_str();
-    cmd->add_option("--data", a->data_dir, "Folder with the MNIST-format IDX files")->capture_default_str();
-    cmd->add_option("--train-samples", a->train_samples, "Use only the first N training images");
-    cmd->add_option("--test-samples", a->test_samples, "Use only the first N test images");
+    add_training_data_flags(*cmd, a->data);
     cmd->add_option("--out", a->out, "Folder for the results")->capture_default_str();
     cmd->add_flag("--quiet", a->quiet, "No progress line");
     cmd->callback([a] { run_gradflow(*a); });
