@@ -1,0 +1,69 @@
+"""NPY files as NumPy writes and reads them, through the command: one table saved by numpy in every dtype
+aegrad reads (both byte orders) gives the scores of its float32 copy exactly (bytes: of the copy divided
+by 255), labels in any integer dtype come back as written, and the codes aegrad writes load in numpy as
+float32 [N, code] equal to the CSV it writes of them.
+
+    npy_numpy.py PATH/TO/aegrad      (exit 77, skipped, without numpy)
+"""
+import atexit
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+try:
+    import numpy as np
+except ImportError:
+    sys.exit(77)
+
+aegrad = sys.argv[1]
+work = Path(tempfile.mkdtemp(prefix="aegrad-npy-"))
+atexit.register(shutil.rmtree, work, ignore_errors=True)
+
+
+def run(*args):
+    done = subprocess.run([aegrad, *map(str, args)], capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(f"FAILED: aegrad {' '.join(map(str, args))} exited {done.returncode}:\n{done.stdout}{done.stderr}")
+    return done.stdout
+
+
+def scores(data, *flags):
+    out = work / f"{data.stem}.csv"
+    run("score", work / "model" / "model.safetensors", "--data", data, *flags, "--out", out)
+    return np.loadtxt(out, delimiter=",", skiprows=1)
+
+
+rng = np.random.default_rng(5)
+table = rng.integers(0, 100, size=(150, 5)).astype(np.float32)  # integers: exact in every dtype
+labels = (np.arange(150) % 3).astype(np.int64)
+np.save(work / "ref.npy", table)
+run("train", "--data", work / "ref.npy", "--layers", "3", "--epochs", 2, "--quiet", "--out", work / "model")
+reference = scores(work / "ref.npy")[:, 1]
+
+for dtype in ["<f8", ">f8", ">f4", "<i8", ">i4", "<i2", ">u2", "i1", "<u4"]:
+    path = work / f"table-{dtype.replace('<', 'le-').replace('>', 'be-')}.npy"
+    np.save(path, table.astype(dtype))
+    got = scores(path)[:, 1]
+    if not np.array_equal(got, reference):
+        sys.exit(f"FAILED: {dtype}: scores differ from the float32 file's by up to {np.max(np.abs(got - reference))}")
+np.save(work / "unit.npy", table / np.float32(255))
+np.save(work / "bytes.npy", table.astype(np.uint8))
+if not np.array_equal(scores(work / "bytes.npy")[:, 1], scores(work / "unit.npy")[:, 1]):
+    sys.exit("FAILED: uint8 data is not read as byte / 255")
+
+for dtype in ["<i8", ">i4", "u1", "<i2"]:
+    np.save(work / "labels.npy", labels.astype(dtype))
+    got = scores(work / "ref.npy", "--labels", work / "labels.npy")
+    if not np.array_equal(got[:, 2], labels):
+        sys.exit(f"FAILED: labels saved as {dtype} came back as {got[:10, 2]}")
+
+run("encode", work / "model" / "model.safetensors", "--data", work / "ref.npy", "--out", work / "codes.npy")
+run("encode", work / "model" / "model.safetensors", "--data", work / "ref.npy", "--out", work / "codes.csv")
+codes = np.load(work / "codes.npy")
+if codes.dtype != np.float32 or codes.shape != (150, 3) or not codes.flags["C_CONTIGUOUS"]:
+    sys.exit(f"FAILED: codes.npy loads as {codes.dtype} {codes.shape}")
+if not np.array_equal(codes, np.loadtxt(work / "codes.csv", delimiter=",", skiprows=1, dtype=np.float32)):
+    sys.exit("FAILED: codes.npy and codes.csv differ")
+print("ok: 9 dtypes, bytes as byte / 255, 4 label dtypes, codes written for numpy")
