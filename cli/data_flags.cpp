@@ -51,7 +51,8 @@ void first(data::Dataset& d, std::size_t n) {
 void add_training_data_flags(CLI::App& cmd, DataFlags& f) {
     cmd.add_option("--data", f.data,
                    "Training data: an MNIST-format folder (its train and test IDX files), a .csv table, a .npy array "
-                   "([N, F] rows, [N, H, W] or [N, C, H, W] images) or an IDX file")
+                   "([N, F] rows, [N, H, W] or [N, C, H, W] images), a .npz archive (x, y; or Keras's x_train, y_train, x_test, "
+                   "y_test) or an IDX file")
         ->capture_default_str();
     cmd.add_option("--test-data", f.test_data, "Test data in the same form (default: split off --data by --test-fraction)");
     cmd.add_option("--test-labels", f.test_labels, "NPY or IDX test data: its labels file");
@@ -67,7 +68,7 @@ void add_training_data_flags(CLI::App& cmd, DataFlags& f) {
 }
 
 void add_model_data_flags(CLI::App& cmd, DataFlags& f) {
-    cmd.add_option("--data", f.data, "Data: an MNIST-format folder (its test part), a .csv, .npy or IDX file")
+    cmd.add_option("--data", f.data, "Data: an MNIST-format folder (its test part), a .csv, .npy, .npz or IDX file")
         ->capture_default_str();
     add_file_flags(cmd, f);
     cmd.add_option("--test-samples", f.test_samples, "Use only the first N samples");
@@ -80,10 +81,10 @@ TrainTest load_train_test(const DataFlags& f, std::uint64_t seed) {
         throw UsageError(fmt::format("--labels: {} is an MNIST-format folder, whose label files are its own", f.data));
     if (!f.test_labels.empty() && f.test_data.empty())
         throw UsageError("--test-labels needs --test-data");
-    if (folder && f.test_data.empty()) {
+    if (data::has_splits(f.data) && f.test_data.empty()) {
         out.train = data::load_dataset(f.data, options(f, "", f.train_samples), data::Split::train);
         out.test = data::load_dataset(f.data, options(f, "", f.test_samples), data::Split::test);
-        out.description = fmt::format("{} (its train and test parts)", f.data);
+        out.description = fmt::format("{} (its train and test parts)", f.data);  // a folder, or Keras's .npz
     } else if (!f.test_data.empty()) {
         out.train = data::load_dataset(f.data, options(f, f.labels, f.train_samples), data::Split::train);
         out.test = data::load_dataset(f.test_data, options(f, f.test_labels, f.test_samples), data::Split::test);

@@ -6,6 +6,7 @@
 #include <aegrad/data/dataset.hpp>
 #include <aegrad/data/idx.hpp>
 #include <aegrad/data/npy.hpp>
+#include <aegrad/data/npz.hpp>
 #include <aegrad/data/loader.hpp>
 #include <aegrad/data/mnist.hpp>
 #include <aegrad/data/png.hpp>

@@ -8,10 +8,12 @@
 #include <stdexcept>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <aegrad/data/csv.hpp>
 #include <aegrad/data/idx.hpp>
 #include <aegrad/data/npy.hpp>
+#include <aegrad/data/npz.hpp>
 
 namespace aegrad::data {
 
@@ -116,6 +118,48 @@ Dataset from_array(const std::string& path, const Shape& shape, Array<std::uint8
     return d;
 }
 
+// The arrays of an .npz archive by name.
+using NpzMembers = std::vector<std::pair<std::string, std::string>>;
+const std::string* member(const NpzMembers& members, const std::string& name) {
+    for (const auto& [n, bytes] : members)
+        if (n == name)
+            return &bytes;
+    return nullptr;
+}
+
+Dataset load_npz(const std::string& path, const DatasetOptions& o, Split split) {
+    if (!o.labels().empty())
+        fail(path, "an .npz archive's labels are one of its arrays (y, labels, or y_train and y_test)");
+    const NpzMembers members = read_npz(path);
+    std::string x = "x", y;
+    if (member(members, "x_train") && member(members, "x_test")) {
+        x = split == Split::train ? "x_train" : "x_test";
+        y = split == Split::train ? "y_train" : "y_test";
+    } else if (!member(members, "x")) {
+        std::vector<std::string> names;
+        for (const auto& [n, bytes] : members)
+            if (n != "y" && n != "labels")
+                names.push_back(n);
+        if (names.size() != 1)
+            fail(path, fmt::format("arrays {}: name the samples x (or x_train and x_test)",
+                                   names.empty() ? "none" : fmt::format("{}", fmt::join(names, ", "))));
+        x = names[0];
+    }
+    if (y.empty())
+        y = member(members, "y") ? "y" : "labels";
+    const std::string where = fmt::format("{}: array '{}'", path, x);
+    NpyArray a = read_npy(where, *member(members, x));
+    if (a.shape.empty() || a.shape[0] == 0)
+        fail(where, "no samples");
+    Dataset d = from_array(where, a.shape, std::move(a.bytes), std::move(a.floats));
+    if (const std::string* labels = member(members, y)) {
+        d.labels = read_npy_labels(fmt::format("{}: array '{}'", path, y), *labels);
+        if (d.labels.size() != d.size())
+            fail(path, fmt::format("array '{}' holds {} labels for the {} samples of '{}'", y, d.labels.size(), d.size(), x));
+    }
+    return d;
+}
+
 Dataset load_file(const std::string& path, const DatasetOptions& o) {
     if (ends_with(path, ".csv")) {
         if (!o.labels().empty())
@@ -152,7 +196,7 @@ Dataset load_file(const std::string& path, const DatasetOptions& o) {
         }
         return from_array(path, a.dims, std::move(bytes), std::move(floats));
     }
-    fail(path, "unknown kind of file: expected .csv, .npy, an IDX file (.idx, -ubyte, optionally .gz) or an "
+    fail(path, "unknown kind of file: expected .csv, .npy, .npz, an IDX file (.idx, -ubyte, optionally .gz) or an "
                "MNIST-format folder");
 }
 } // namespace
@@ -171,7 +215,7 @@ Dataset load_dataset(const std::string& path, const DatasetOptions& o, Split spl
     }
     if (!fs::exists(path))
         fail(path, "no such file or folder");
-    d = load_file(path, o);
+    d = ends_with(path, ".npz") ? load_npz(path, o, split) : load_file(path, o);
     if (!o.labels().empty()) {
         d.labels = read_labels(o.labels());
         if (d.labels.size() != d.size())
@@ -184,6 +228,15 @@ Dataset load_dataset(const std::string& path, const DatasetOptions& o, Split spl
         d = d.subset(first);
     }
     return d;
+}
+
+bool has_splits(const std::string& path) {
+    if (fs::is_directory(path))
+        return true;
+    if (!ends_with(path, ".npz") || !fs::exists(path))
+        return false;
+    const NpzMembers members = read_npz(path);
+    return member(members, "x_train") && member(members, "x_test");
 }
 
 std::pair<Dataset, Dataset> split_dataset(const Dataset& data, double fraction, std::uint64_t seed) {

@@ -42,10 +42,16 @@ struct DatasetOptions {
 };
 
 /// Loads `path` by its name: a `.csv` table; a `.npy` array ([N, F] a table, [N, H, W] or [N, C, H, W]
-/// images); an IDX file (`.idx`, `-ubyte`, either optionally `.gz`); or an MNIST-format folder, whose
-/// `split` part is read. Throws DataError naming the file for anything wrong, including labels whose count
-/// differs from the samples'.
+/// images); an `.npz` archive; an IDX file (`.idx`, `-ubyte`, either optionally `.gz`); or an MNIST-format
+/// folder, whose `split` part is read. An archive with x_train and x_test (Keras's layout) gives its
+/// `split` part, with y_train or y_test as labels; any other gives its array `x` or its only array, with
+/// `y` or `labels` as labels. Throws DataError naming the file for anything wrong, including labels whose
+/// count differs from the samples'.
 Dataset load_dataset(const std::string& path, const DatasetOptions& options = DatasetOptions(), Split split = Split::train);
+
+/// Whether `path` holds its own train and test parts: an MNIST-format folder, or an .npz archive in Keras's
+/// layout.
+bool has_splits(const std::string& path);
 
 /// A seeded random split: round(fraction * N) samples (at least one, and one left) go to the second part,
 /// the rest to the first, each part in file order. Throws std::invalid_argument for fewer than 2 samples

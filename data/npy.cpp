@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <sstream>
 
 #include <fmt/format.h>
 
@@ -133,12 +134,8 @@ struct RawNpy {
     std::vector<unsigned char> data;
 };
 
-RawNpy read_raw(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        fail(path, "cannot open (missing or unreadable)");
-    std::error_code ec;
-    const auto file_size = std::filesystem::file_size(path, ec);
+// `path` names the stream in errors; `file_size` is its length in bytes.
+RawNpy read_raw(std::istream& in, std::size_t file_size, const std::string& path) {
     unsigned char preamble[10];
     if (!in.read(reinterpret_cast<char*>(preamble), 10))
         fail(path, "too short for a .npy preamble (10 bytes)");
@@ -155,7 +152,7 @@ RawNpy read_raw(const std::string& path) {
         header_len |= (std::size_t(more[0]) << 16) | (std::size_t(more[1]) << 24);
         offset = 12;
     }
-    if (!ec && offset + header_len > file_size)
+    if (offset + header_len > file_size)
         fail(path, fmt::format("header length {} runs past the end of the file ({} bytes)", header_len, file_size));
     std::string header(header_len, '\0');
     if (!in.read(header.data(), static_cast<std::streamsize>(header_len)))
@@ -174,7 +171,7 @@ RawNpy read_raw(const std::string& path) {
             fail(path, fmt::format("header field 'shape' {} has more elements than memory can address", shape_str(raw.shape)));
     if (__builtin_mul_overflow(count, raw.type.size, &bytes))
         fail(path, fmt::format("header field 'shape' {} needs more bytes than memory can address", shape_str(raw.shape)));
-    const std::size_t have = ec ? bytes : file_size - offset - header_len;
+    const std::size_t have = file_size - offset - header_len;
     if (have != bytes)  // checked before allocating: a forged shape costs nothing
         fail(path, fmt::format("shape {} of {} needs {} data bytes but the file holds {} ({})", shape_str(raw.shape),
                                raw.descr, bytes, have, have < bytes ? "truncated" : "trailing bytes"));
@@ -184,10 +181,19 @@ RawNpy read_raw(const std::string& path) {
         fail(path, fmt::format("data cut short after {} of {} bytes", in.gcount(), bytes));
     return raw;
 }
-} // namespace
 
-NpyArray read_npy(const std::string& path) {
-    const RawNpy raw = read_raw(path);
+RawNpy read_raw(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        fail(path, "cannot open (missing or unreadable)");
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path, ec);
+    if (ec)
+        fail(path, "cannot tell its size: " + ec.message());
+    return read_raw(in, size, path);
+}
+
+NpyArray to_array(const RawNpy& raw) {
     NpyArray out;
     out.dtype = raw.descr;
     out.shape = raw.shape;
@@ -203,8 +209,7 @@ NpyArray read_npy(const std::string& path) {
     return out;
 }
 
-std::vector<int> read_npy_labels(const std::string& path) {
-    const RawNpy raw = read_raw(path);
+std::vector<int> to_labels(const RawNpy& raw, const std::string& path) {
     if (raw.shape.size() > 2 || (raw.shape.size() == 2 && raw.shape[1] != 1))
         fail(path, fmt::format("labels have shape {}: expected [N] or [N, 1]", shape_str(raw.shape)));
     std::vector<int> labels(raw.count);
@@ -215,6 +220,22 @@ std::vector<int> read_npy_labels(const std::string& path) {
         labels[i] = static_cast<int>(v);
     }
     return labels;
+}
+
+} // namespace
+
+NpyArray read_npy(const std::string& path) { return to_array(read_raw(path)); }
+
+NpyArray read_npy(const std::string& name, const std::string& bytes) {
+    std::istringstream in(bytes);
+    return to_array(read_raw(in, bytes.size(), name));
+}
+
+std::vector<int> read_npy_labels(const std::string& path) { return to_labels(read_raw(path), path); }
+
+std::vector<int> read_npy_labels(const std::string& name, const std::string& bytes) {
+    std::istringstream in(bytes);
+    return to_labels(read_raw(in, bytes.size(), name), name);
 }
 
 void write_npy(const std::string& path, const Array<float>& values) {

@@ -27,11 +27,14 @@ struct NpyArray {
 /// is not numpy's dictionary, an unsupported dtype (complex, strings, objects, structured), Fortran order,
 /// a shape whose size overflows, and data that is cut short or followed by trailing bytes.
 NpyArray read_npy(const std::string& path);
+/// The same for a .npy file's contents held in memory (an .npz member); `name` names it in errors.
+NpyArray read_npy(const std::string& name, const std::string& bytes);
 
 /// Integer labels from a .npy file of any integer (or integral float) type, one per row of a [N] or
 /// [N, 1] array. Throws DataError naming the file and the index of a value that is not an integer in
 /// int's range.
 std::vector<int> read_npy_labels(const std::string& path);
+std::vector<int> read_npy_labels(const std::string& name, const std::string& bytes);
 
 /// Writes a float32 array as `path` ("<f4", C order, format 1.0), atomically: to a temporary file first,
 /// checked, then renamed over `path`. Throws std::runtime_error naming the file when it cannot.

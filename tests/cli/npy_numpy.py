@@ -1,7 +1,8 @@
 """NPY files as NumPy writes and reads them, through the command: one table saved by numpy in every dtype
 aegrad reads (both byte orders) gives the scores of its float32 copy exactly (bytes: of the copy divided
 by 255), labels in any integer dtype come back as written, and the codes aegrad writes load in numpy as
-float32 [N, code] equal to the CSV it writes of them.
+float32 [N, code] equal to the CSV it writes of them. .npz archives (numpy.savez and savez_compressed, and
+Keras's x_train/x_test layout) give the same, and damaged ones are one clear error.
 
     npy_numpy.py PATH/TO/aegrad      (exit 77, skipped, without numpy)
 """
@@ -66,4 +67,31 @@ if codes.dtype != np.float32 or codes.shape != (150, 3) or not codes.flags["C_CO
     sys.exit(f"FAILED: codes.npy loads as {codes.dtype} {codes.shape}")
 if not np.array_equal(codes, np.loadtxt(work / "codes.csv", delimiter=",", skiprows=1, dtype=np.float32)):
     sys.exit("FAILED: codes.npy and codes.csv differ")
-print("ok: 9 dtypes, bytes as byte / 255, 4 label dtypes, codes written for numpy")
+# .npz archives, stored and deflated: the same scores and labels as the .npy files they hold.
+np.savez(work / "stored.npz", x=table, y=labels)
+np.savez_compressed(work / "deflated.npz", table.astype(">f8"), labels=labels.astype(np.int16))
+for archive in ("stored.npz", "deflated.npz"):
+    got = scores(work / archive)
+    if not (np.array_equal(got[:, 1], reference) and np.array_equal(got[:, 2], labels)):
+        sys.exit(f"FAILED: {archive} does not score as the .npy files it holds")
+# Keras's layout holds its own split: training reads x_train, the model commands x_test.
+np.savez(work / "keras.npz", x_train=table[:100], y_train=labels[:100], x_test=table[100:], y_test=labels[100:])
+log = run("train", "--data", work / "keras.npz", "--layers", "3", "--epochs", 1, "--out", work / "keras")
+if "100 training, 50 validation = test, 50 test samples" not in log:
+    sys.exit(f"FAILED: keras.npz is not read as its train and test parts:\n{log}")
+if not np.array_equal(scores(work / "keras.npz")[:, 2], labels[100:]):
+    sys.exit("FAILED: the model commands do not read keras.npz's test part")
+
+# Damaged archives: one line naming the file and what is wrong, exit 1.
+stored = (work / "stored.npz").read_bytes()
+flipped = bytearray(stored)
+flipped[200] ^= 0xFF  # inside x.npy's data
+damaged = {"truncated.npz": (stored[:-30], "no ZIP end record"), "flipped.npz": (bytes(flipped), "CRC mismatch")}
+for name, (content, message) in damaged.items():
+    (work / name).write_bytes(content)
+    done = subprocess.run([aegrad, "encode", work / "model" / "model.safetensors", "--data", work / name, "--out",
+                           work / "c.npy"], capture_output=True, text=True)
+    if done.returncode != 1 or name not in done.stderr or message not in done.stderr:
+        sys.exit(f"FAILED: {name}: exit {done.returncode}, {done.stderr!r}")
+print("ok: 9 dtypes, bytes as byte / 255, 4 label dtypes, codes written for numpy, .npz stored, deflated, "
+      "split and damaged")
