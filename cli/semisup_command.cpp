@@ -15,6 +15,7 @@
 #include <aegrad/autograd/detail/parallel.hpp>
 #include "commands.hpp"
 #include "model_spec.hpp"
+#include <aegrad/data/dataset.hpp>
 #include <aegrad/data/svg_plot.hpp>
 #include <aegrad/models/conv_autoencoder.hpp>
 #include <aegrad/models/layerwise_pretrainer.hpp>
@@ -110,6 +111,25 @@ std::pair<models::EncoderOf, models::FreshModel> encoder_and_factory(const std::
             [options](Generator& gen) { return models::encoder_of(std::make_shared<models::ConvAutoencoder>(options, gen)); }};
 }
 
+// One part of labelled single-channel byte images: an MNIST-format folder's, or an .npz archive's in Keras's
+// layout (x_train, y_train, x_test, y_test), which is what the experiment's classifiers are built for.
+data::LabelledImages labelled_images(const std::string& path, data::Split split, std::size_t limit) {
+    if (!data::has_splits(path))
+        throw UsageError(fmt::format("--data {}: semisup needs labelled train and test parts, an MNIST-format folder "
+                                     "or an .npz archive with x_train, y_train, x_test and y_test", path));
+    data::Dataset d = data::load_dataset(path, data::DatasetOptions().limit(limit), split);
+    if (!d.has_bytes() || d.sample.size() != 2 || d.labels.size() != d.size())
+        throw UsageError(fmt::format("--data {}: semisup takes labelled single-channel images of bytes; this holds {} "
+                                     "of {}{}", path, d.has_bytes() ? "bytes" : "floats", sample_str(d.sample),
+                                     d.labels.empty() ? " without labels" : ""));
+    data::LabelledImages images;
+    images.pixels = std::move(d.bytes);
+    images.labels = std::move(d.labels);
+    images.rows = d.sample[0];
+    images.cols = d.sample[1];
+    return images;
+}
+
 void run_semisup(const SemisupArgs& a) {
     ModelSpec spec;
     spec.model = a.model;
@@ -147,11 +167,11 @@ void run_semisup(const SemisupArgs& a) {
     if (a.threads > 0)
         set_num_threads(a.threads);
 
-    const auto train = data::load_mnist(a.data_dir, data::Split::train, a.train_samples);
+    const auto train = labelled_images(a.data_dir, data::Split::train, a.train_samples);
     for (std::size_t n : options.labels())
         if (n > train.size())
             throw UsageError(fmt::format("--labels {}: more than the {} training images", n, train.size()));
-    const auto test = data::load_mnist(a.data_dir, data::Split::test);
+    const auto test = labelled_images(a.data_dir, data::Split::test, 0);
     fs::create_directories(a.out);
 
     std::ofstream csv((fs::path(a.out) / "semisup.csv").string());
@@ -242,7 +262,9 @@ void add_semisup_command(CLI::App& app) {
     cmd->add_option("--seeds", a->seeds, "Seeds per (labels, method)")->check(CLI::Range(1, 100))->capture_default_str();
     cmd->add_option("--seed", a->seed, "Seed of the pretraining")->capture_default_str();
     cmd->add_option("--threads", a->threads, "Threads, 0 for every core (aegrad splits the work itself; OpenBLAS runs single-threaded)")->check(CLI::Range(0, 64))->capture_default_str();
-    cmd->add_option("--data", a->data_dir, "Folder with the MNIST-format IDX files")->capture_default_str();
+    cmd->add_option("--data", a->data_dir, "Labelled images: a folder of MNIST-format IDX files, or an .npz archive "
+                                           "with x_train, y_train, x_test and y_test (Keras's layout)")
+        ->capture_default_str();
     cmd->add_option("--out", a->out, "Folder for the results")->capture_default_str();
     cmd->add_option("--finetune-lr", a->finetune_lr, "Learning rate after unfreezing the pretrained encoder")
         ->check(CLI::PositiveNumber)->capture_default_str();

@@ -2,7 +2,7 @@
 aegrad reads (both byte orders) gives the scores of its float32 copy exactly (bytes: of the copy divided
 by 255), labels in any integer dtype come back as written, and the codes aegrad writes load in numpy as
 float32 [N, code] equal to the CSV it writes of them. .npz archives (numpy.savez and savez_compressed, and
-Keras's x_train/x_test layout) give the same, and damaged ones are one clear error.
+Keras's x_train/x_test layout, which semisup reads too) give the same, and damaged ones are one clear error.
 
     npy_numpy.py PATH/TO/aegrad      (exit 77, skipped, without numpy)
 """
@@ -81,6 +81,16 @@ if "100 training, 50 validation = test, 50 test samples" not in log:
     sys.exit(f"FAILED: keras.npz is not read as its train and test parts:\n{log}")
 if not np.array_equal(scores(work / "keras.npz")[:, 2], labels[100:]):
     sys.exit("FAILED: the model commands do not read keras.npz's test part")
+
+# aegrad semisup takes labelled byte images in Keras's layout too, of any size.
+images = rng.integers(0, 256, size=(150, 6, 7), dtype=np.uint8)
+classes = np.arange(150) % 10  # the classifiers have ten outputs
+np.savez(work / "images.npz", x_train=images[:100], y_train=classes[:100], x_test=images[100:], y_test=classes[100:])
+run("semisup", "--data", work / "images.npz", "--layers", "8,3", "--labels", 50, "--seeds", 1, "--epochs", 1,
+    "--use", "finetune", "--quiet", "--out", work / "semisup")
+runs = np.loadtxt(work / "semisup" / "semisup.csv", delimiter=",", skiprows=1, usecols=(0, 3))
+if len(runs) < 2 or not np.all(runs[:, 0] == 50) or not np.all((runs[:, 1] >= 0) & (runs[:, 1] <= 1)):
+    sys.exit(f"FAILED: semisup on images.npz wrote {runs}")
 
 # Damaged archives: one line naming the file and what is wrong, exit 1.
 stored = (work / "stored.npz").read_bytes()
