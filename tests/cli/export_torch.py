@@ -5,12 +5,9 @@ for models trained through the command on a CSV table (dense tied and untied, a 
 
     export_torch.py PATH/TO/aegrad      (exit 77, skipped, without numpy and torch)
 """
-import atexit
-import shutil
-import subprocess
 import sys
-import tempfile
-from pathlib import Path
+
+from command import runner, scratch
 
 try:
     import numpy as np
@@ -19,16 +16,9 @@ except ImportError:
     sys.exit(77)
 
 aegrad = sys.argv[1]
-work = Path(tempfile.mkdtemp(prefix="aegrad-export-"))
-atexit.register(shutil.rmtree, work, ignore_errors=True)
+work = scratch("aegrad-export-")
+run = runner(aegrad)
 rng = np.random.default_rng(3)
-
-
-def run(*args):
-    done = subprocess.run([aegrad, *map(str, args)], capture_output=True, text=True)
-    if done.returncode != 0:
-        sys.exit(f"FAILED: aegrad {' '.join(map(str, args))} exited {done.returncode}:\n{done.stdout}{done.stderr}")
-    return done.stdout
 
 
 # A table: 6 features mixing 2 hidden values, with a few rows off that plane, labelled in the last column.

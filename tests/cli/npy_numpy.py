@@ -6,12 +6,10 @@ Keras's x_train/x_test layout, which semisup reads too) give the same, and damag
 
     npy_numpy.py PATH/TO/aegrad      (exit 77, skipped, without numpy)
 """
-import atexit
-import shutil
 import subprocess
 import sys
-import tempfile
-from pathlib import Path
+
+from command import runner, scratch
 
 try:
     import numpy as np
@@ -19,15 +17,8 @@ except ImportError:
     sys.exit(77)
 
 aegrad = sys.argv[1]
-work = Path(tempfile.mkdtemp(prefix="aegrad-npy-"))
-atexit.register(shutil.rmtree, work, ignore_errors=True)
-
-
-def run(*args):
-    done = subprocess.run([aegrad, *map(str, args)], capture_output=True, text=True)
-    if done.returncode != 0:
-        sys.exit(f"FAILED: aegrad {' '.join(map(str, args))} exited {done.returncode}:\n{done.stdout}{done.stderr}")
-    return done.stdout
+work = scratch("aegrad-npy-")
+run = runner(aegrad)
 
 
 def scores(data, *flags):
