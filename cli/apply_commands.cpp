@@ -67,17 +67,15 @@ std::vector<bool> anomalies_of(const std::vector<int>& labels, std::optional<int
 }
 
 // The scores' histogram (40 bins over their range), per class when the classes are known, with the threshold.
-// Scores spanning more than two decades are binned by their logarithm, or the normal samples' bins (the
-// interesting part) would be one spike beside the anomalies' long tail.
+// Scores spanning more than two decades are binned by their logarithm and drawn on a log axis, or the normal
+// samples' bins (the interesting part) would be one spike beside the anomalies' long tail.
 void write_histogram(const std::string& path, std::vector<double> scores, const std::vector<bool>& anomalous,
                      double threshold) {
     const auto [lo0, hi0] = std::minmax_element(scores.begin(), scores.end());
     const bool log_scale = *lo0 > 0 && *hi0 / *lo0 > 100;
-    if (log_scale) {
+    if (log_scale)
         for (double& s : scores)
             s = std::log10(s);
-        threshold = std::log10(threshold);
-    }
     const auto [lo, hi] = std::minmax_element(scores.begin(), scores.end());
     const std::size_t bins = 40;
     const double width = (*hi - *lo) / bins > 0 ? (*hi - *lo) / bins : 1.0;
@@ -87,8 +85,10 @@ void write_histogram(const std::string& path, std::vector<double> scores, const 
         series[1].name = "anomalies";
     for (auto& s : series) {
         s.y.assign(bins, 0);
-        for (std::size_t b = 0; b < bins; ++b)
-            s.x.push_back(*lo + (b + 0.5) * width);
+        for (std::size_t b = 0; b < bins; ++b) {
+            const double centre = *lo + (b + 0.5) * width;
+            s.x.push_back(log_scale ? std::pow(10.0, centre) : centre);  // a log axis takes the real values
+        }
     }
     for (std::size_t i = 0; i < scores.size(); ++i) {
         const auto b = std::min(bins - 1, static_cast<std::size_t>((scores[i] - *lo) / width));
@@ -96,8 +96,9 @@ void write_histogram(const std::string& path, std::vector<double> scores, const 
     }
     data::PlotOptions options;
     options.title = anomalous.empty() ? "Anomaly scores" : "Anomaly scores, the threshold dashed";
-    options.x_label = log_scale ? "log10 of the reconstruction error (mean squared, per sample)"
+    options.x_label = log_scale ? "reconstruction error (mean squared, per sample; log scale)"
                                 : "reconstruction error (mean squared, per sample)";
+    options.log_x = log_scale;
     options.y_label = "samples per bin";
     if (std::isfinite(threshold))
         options.vertical_markers = {threshold};

@@ -49,7 +49,7 @@ void write_feature_errors(const std::string& out, models::Autoencoder& model, co
         series.x.push_back(static_cast<double>(j));
     data::write_line_plot_svg(stem.string() + ".svg", {series},
                               {fmt::format("Reconstruction error per feature ({} samples)", d.size()),
-                               "feature (0-based column among the features)", "mean squared error (scaled units)", false, {}});
+                               "feature (0-based column among the features)", "mean squared error (scaled units)", false, {}, false});
     data::write_file_atomically(stem.string() + ".csv", [&](std::ostream& csv) {
         csv << "feature,name,mse\n";
         for (std::size_t j = 0; j < errors.size(); ++j) {

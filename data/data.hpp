@@ -13,3 +13,4 @@
 #include <aegrad/data/rows.hpp>
 #include <aegrad/data/scaler.hpp>
 #include <aegrad/data/svg_plot.hpp>
+#include <aegrad/data/ticks.hpp>

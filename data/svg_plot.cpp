@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <aegrad/data/atomic_file.hpp>
+#include <aegrad/data/ticks.hpp>
 
 namespace aegrad::data {
 
@@ -32,12 +33,14 @@ void write_line_plot_svg(const std::string& path, const std::vector<Series>& ser
         longest = std::max(longest, s.name.size());
     const double right = std::max(170.0, 60.0 + 7.2 * static_cast<double>(longest));
     const double W = 550 + right, H = 440, left = 80, top = 40, bottom = 60;
+    // Positions are computed on the transformed axes: log10 of the values on a log axis.
     auto ty = [&](double v) { return options.log_y ? std::log10(v) : v; };
+    auto tx = [&](double v) { return options.log_x ? std::log10(v) : v; };
     double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
     for (const auto& s : series)
         for (std::size_t i = 0; i < s.x.size() && i < s.y.size(); ++i)
-            if (std::isfinite(s.x[i]) && std::isfinite(ty(s.y[i]))) {
-                x0 = std::min(x0, s.x[i]), x1 = std::max(x1, s.x[i]);
+            if (std::isfinite(tx(s.x[i])) && std::isfinite(ty(s.y[i]))) {
+                x0 = std::min(x0, tx(s.x[i])), x1 = std::max(x1, tx(s.x[i]));
                 y0 = std::min(y0, ty(s.y[i])), y1 = std::max(y1, ty(s.y[i]));
                 if (has_band(s, i) && std::isfinite(ty(s.lower[i])) && std::isfinite(ty(s.upper[i])))
                     y0 = std::min(y0, ty(s.lower[i])), y1 = std::max(y1, ty(s.upper[i]));
@@ -60,20 +63,27 @@ void write_line_plot_svg(const std::string& path, const std::vector<Series>& ser
                                   W, H);
     svg += fmt::format("<text x=\"{}\" y=\"24\" font-size=\"15\" text-anchor=\"middle\">{}</text>\n",
                        (left + W - right) / 2, escape(options.title));
-    for (int i = 0; i <= 5; ++i) {  // ticks and grid
-        const double yv = y0 + (y1 - y0) * i / 5, xv = x0 + (x1 - x0) * i / 5;
-        const double shown = options.log_y ? std::pow(10.0, yv) : yv;
+    const auto ticks = [](bool log, double lo, double hi) {
+        return log ? log_ticks(std::pow(10.0, lo), std::pow(10.0, hi)) : linear_ticks(lo, hi);
+    };
+    for (const Tick& t : ticks(options.log_y, y0, y1)) {  // grid lines at the y ticks
+        const double y = py(options.log_y ? std::log10(t.value) : t.value);
         svg += fmt::format("<line x1=\"{0}\" x2=\"{1}\" y1=\"{2:.1f}\" y2=\"{2:.1f}\" stroke=\"#ddd\"/>"
-                           "<text x=\"{3}\" y=\"{4:.1f}\" text-anchor=\"end\">{5:.4g}</text>\n",
-                           left, W - right, py(yv), left - 6, py(yv) + 4, shown);
-        svg += fmt::format("<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">{:.4g}</text>\n", px(xv), H - bottom + 18, xv);
+                           "<text class=\"y-tick\" x=\"{3}\" y=\"{4:.1f}\" text-anchor=\"end\">{5}</text>\n",
+                           left, W - right, y, left - 6, y + 4, t.label);
+    }
+    for (const Tick& t : ticks(options.log_x, x0, x1)) {
+        const double x = px(options.log_x ? std::log10(t.value) : t.value);
+        svg += fmt::format("<line x1=\"{0:.1f}\" x2=\"{0:.1f}\" y1=\"{1}\" y2=\"{2}\" stroke=\"black\"/>"
+                           "<text class=\"x-tick\" x=\"{0:.1f}\" y=\"{3}\" text-anchor=\"middle\">{4}</text>\n",
+                           x, H - bottom, H - bottom + 5, H - bottom + 18, t.label);
     }
     svg += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"black\"/>\n", left,
                        top, W - left - right, H - top - bottom);
     for (double m : options.vertical_markers)
         svg += fmt::format("<line x1=\"{0:.1f}\" x2=\"{0:.1f}\" y1=\"{1}\" y2=\"{2}\" stroke=\"#999\" "
                            "stroke-dasharray=\"4 3\"/>\n",
-                           px(m), top, H - bottom);
+                           px(tx(m)), top, H - bottom);
     svg += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", (left + W - right) / 2, H - 18,
                        escape(options.x_label));
     svg += fmt::format("<text transform=\"translate(18 {}) rotate(-90)\" text-anchor=\"middle\">{}{}</text>\n",
@@ -83,9 +93,9 @@ void write_line_plot_svg(const std::string& path, const std::vector<Series>& ser
         const char* colour = kColours[k % 6];
         std::string band_top, band_bottom;  // the band's outline: along the upper ends, back along the lower
         for (std::size_t i = 0; i < s.x.size(); ++i)
-            if (std::isfinite(s.x[i]) && has_band(s, i) && std::isfinite(ty(s.lower[i])) && std::isfinite(ty(s.upper[i]))) {
-                band_top += fmt::format("{:.1f},{:.1f} ", px(s.x[i]), py(ty(s.upper[i])));
-                band_bottom = fmt::format("{:.1f},{:.1f} ", px(s.x[i]), py(ty(s.lower[i]))) + band_bottom;
+            if (std::isfinite(tx(s.x[i])) && has_band(s, i) && std::isfinite(ty(s.lower[i])) && std::isfinite(ty(s.upper[i]))) {
+                band_top += fmt::format("{:.1f},{:.1f} ", px(tx(s.x[i])), py(ty(s.upper[i])));
+                band_bottom = fmt::format("{:.1f},{:.1f} ", px(tx(s.x[i])), py(ty(s.lower[i]))) + band_bottom;
             }
         if (!band_top.empty())
             svg += fmt::format("<polygon class=\"interval\" fill=\"{}\" fill-opacity=\"0.15\" stroke=\"none\" "
@@ -93,8 +103,8 @@ void write_line_plot_svg(const std::string& path, const std::vector<Series>& ser
                                colour, band_top, band_bottom);
         std::string points;
         for (std::size_t i = 0; i < s.x.size() && i < s.y.size(); ++i)
-            if (std::isfinite(s.x[i]) && std::isfinite(ty(s.y[i])))
-                points += fmt::format("{:.1f},{:.1f} ", px(s.x[i]), py(ty(s.y[i])));
+            if (std::isfinite(tx(s.x[i])) && std::isfinite(ty(s.y[i])))
+                points += fmt::format("{:.1f},{:.1f} ", px(tx(s.x[i])), py(ty(s.y[i])));
         svg += fmt::format("<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"2\" points=\"{}\"/>\n", colour, points);
         svg += fmt::format("<line x1=\"{0}\" x2=\"{1}\" y1=\"{2}\" y2=\"{2}\" stroke=\"{3}\" stroke-width=\"2\"/>"
                            "<text x=\"{4}\" y=\"{5}\">{6}</text>\n",

@@ -145,7 +145,7 @@ std::vector<std::string> GradientFlow::plot_svgs(const std::string& dir, const s
         for (auto& [name, s] : series)
             list.push_back(std::move(s));
         const std::string path = (std::filesystem::path(dir) / fmt::format("gradflow-{}.svg", k.metric)).string();
-        data::write_line_plot_svg(path, list, {prefix + k.title, "step", k.metric, k.log, {}});
+        data::write_line_plot_svg(path, list, {prefix + k.title, "step", k.metric, k.log, {}, false});
         written.push_back(path);
     }
     return written;
