@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -12,7 +13,16 @@
 namespace aegrad::data {
 
 namespace {
-const char* kColours[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"};
+// Okabe and Ito's palette, told apart by readers with any colour vision (its yellow is left out: too pale on
+// white); each series also gets its own dash pattern, so the lines stay apart in greyscale and past seven.
+const char* kColours[] = {"#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#000000"};
+const char* kDashes[] = {"", "7 3", "2 2", "9 3 2 3", "4 4"};
+constexpr std::size_t kColourCount = std::size(kColours), kDashCount = std::size(kDashes);
+
+std::string dash_attribute(std::size_t k) {
+    const char* dash = kDashes[(k / kColourCount + k) % kDashCount];  // no two of 35 series look the same
+    return *dash ? fmt::format(" stroke-dasharray=\"{}\"", dash) : "";
+}
 
 std::string escape(const std::string& s) {
     std::string out;
@@ -90,7 +100,8 @@ void write_line_plot_svg(const std::string& path, const std::vector<Series>& ser
                        (top + H - bottom) / 2, escape(options.y_label), options.log_y ? " (log scale)" : "");
     for (std::size_t k = 0; k < series.size(); ++k) {
         const auto& s = series[k];
-        const char* colour = kColours[k % 6];
+        const char* colour = kColours[k % kColourCount];
+        const std::string dash = dash_attribute(k);
         std::string band_top, band_bottom;  // the band's outline: along the upper ends, back along the lower
         for (std::size_t i = 0; i < s.x.size(); ++i)
             if (std::isfinite(tx(s.x[i])) && has_band(s, i) && std::isfinite(ty(s.lower[i])) && std::isfinite(ty(s.upper[i]))) {
@@ -105,11 +116,12 @@ void write_line_plot_svg(const std::string& path, const std::vector<Series>& ser
         for (std::size_t i = 0; i < s.x.size() && i < s.y.size(); ++i)
             if (std::isfinite(tx(s.x[i])) && std::isfinite(ty(s.y[i])))
                 points += fmt::format("{:.1f},{:.1f} ", px(tx(s.x[i])), py(ty(s.y[i])));
-        svg += fmt::format("<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"2\" points=\"{}\"/>\n", colour, points);
-        svg += fmt::format("<line x1=\"{0}\" x2=\"{1}\" y1=\"{2}\" y2=\"{2}\" stroke=\"{3}\" stroke-width=\"2\"/>"
-                           "<text x=\"{4}\" y=\"{5}\">{6}</text>\n",
-                           W - right + 12, W - right + 36, top + 14 + 20 * k, colour, W - right + 42, top + 18 + 20 * k,
-                           escape(s.name));
+        svg += fmt::format("<polyline class=\"series\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"{} points=\"{}\"/>\n",
+                           colour, dash, points);
+        svg += fmt::format("<line class=\"legend\" x1=\"{0}\" x2=\"{1}\" y1=\"{2}\" y2=\"{2}\" stroke=\"{3}\" "
+                           "stroke-width=\"2\"{4}/><text x=\"{5}\" y=\"{6}\">{7}</text>\n",
+                           W - right + 12, W - right + 36, top + 14 + 20 * k, colour, dash, W - right + 42,
+                           top + 18 + 20 * k, escape(s.name));
     }
     svg += "</svg>\n";
     write_file_atomically(path, [&](std::ostream& out) { out << svg; });

@@ -1,6 +1,9 @@
-// Figures: the PNG written is a valid PNG of the expected size with the expected pixels; the SVG is well formed.
+// Figures: the PNG written is a valid PNG of the expected size with the expected pixels; the SVG is well formed,
+// and its series are told apart by colour and dash, in the legend as on the plot.
 #include <filesystem>
 #include <fstream>
+#include <regex>
+#include <set>
 #include <sstream>
 #include <unistd.h>
 
@@ -63,7 +66,7 @@ TEST_CASE("A series' interval is drawn as one shaded band around its line, point
     Series with{"with", {1, 2, 3}, {50, 60, 70}};
     with.lower = {45, NAN, 66};
     with.upper = {55, NAN, 74};
-    write_line_plot_svg(path, {with, {"without", {1, 2, 3}, {40, 41, 42}}}, {"Accuracy", "labels", "%", false, {}});
+    write_line_plot_svg(path, {with, {"without", {1, 2, 3}, {40, 41, 42}}}, {"Accuracy", "labels", "%", false, {}, false});
     std::ifstream in(path);
     std::string svg((std::istreambuf_iterator<char>(in)), {});
     std::size_t bands = 0;
@@ -81,4 +84,35 @@ TEST_CASE("A series' interval is drawn as one shaded band around its line, point
     CHECK(xy[0].second < xy[3].second);  // the upper end is drawn above the lower (SVG's y grows downwards)
     CHECK(xy[1].second < xy[2].second);
     fs::remove(path);
+}
+
+TEST_CASE("Every series has a legend entry drawn like its line, and nine series are nine distinct styles") {
+    const auto path = (fs::temp_directory_path() / fmt::format("aegrad_styles_{}.svg", getpid())).string();
+    std::vector<Series> series;
+    for (int k = 0; k < 9; ++k)
+        series.push_back({fmt::format("method {}", k), {1, 2, 3}, {double(k), k + 0.5, k + 0.2}});
+    write_line_plot_svg(path, series, {"Nine", "x", "y", false, {}, false});
+    std::ifstream in(path);
+    const std::string svg((std::istreambuf_iterator<char>(in)), {});
+    fs::remove(path);
+    // The stroke and dash of each element of a class, in order.
+    const auto styles = [&](const std::string& cls) {
+        std::vector<std::string> out;
+        const std::regex element("class=\"" + cls + "\"[^>]*/>"), stroke(" stroke=\"([^\"]*)\""),
+            dash("stroke-dasharray=\"([^\"]*)\"");
+        for (auto it = std::sregex_iterator(svg.begin(), svg.end(), element); it != std::sregex_iterator(); ++it) {
+            const std::string e = it->str();
+            std::smatch colour, pattern;
+            std::regex_search(e, colour, stroke);
+            std::regex_search(e, pattern, dash);
+            out.push_back(colour[1].str() + "|" + (pattern.empty() ? "" : pattern[1].str()));
+        }
+        return out;
+    };
+    const auto lines = styles("series"), legend = styles("legend");
+    REQUIRE(lines.size() == 9);
+    CHECK(legend == lines);
+    CHECK(std::set<std::string>(lines.begin(), lines.end()).size() == 9);
+    for (int k = 0; k < 9; ++k)
+        CHECK(svg.find(fmt::format(">method {}</text>", k)) != std::string::npos);
 }
