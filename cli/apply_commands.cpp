@@ -214,10 +214,7 @@ void add_score_command(CLI::App& app) {
         write_histogram(beside(a->out, ".svg"), scores, anomalous, threshold);
         written.push_back(beside(a->out, ".svg"));
         if (spec.input.size() == 2) {  // the most anomalous images over their reconstructions
-            std::vector<std::size_t> order(scores.size());
-            std::iota(order.begin(), order.end(), 0);
-            std::sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) { return scores[x] > scores[y]; });
-            order.resize(std::min(a->top, order.size()));
+            const std::vector<std::size_t> order = models::largest_first(scores, a->top);
             const data::Dataset worst = d.subset(order);
             models::write_reconstructions(beside(a->out, "-most-anomalous.png"), *model, worst.rows(), spec.input[0],
                                           spec.input[1], order.size());

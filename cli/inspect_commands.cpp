@@ -28,7 +28,7 @@ namespace fs = std::filesystem;
 struct LoadArgs {
     std::string model_file, out = "reconstructions.png";
     DataFlags data;
-    std::size_t count = 10;
+    std::size_t count = 10, worst = 0;
 };
 
 void add_load_options(CLI::App* cmd, LoadArgs& a) {
@@ -59,12 +59,9 @@ void write_feature_errors(const std::string& out, models::Autoencoder& model, co
             csv << fmt::format("{},\"{}\",{:.9g}\n", j, quoted, errors[j]);
         }
     });
-    std::vector<std::size_t> order(errors.size());
-    std::iota(order.begin(), order.end(), 0);
-    std::sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) { return errors[x] > errors[y]; });
     std::vector<std::string> worst;
-    for (std::size_t k = 0; k < std::min<std::size_t>(5, order.size()); ++k)
-        worst.push_back(fmt::format("{} {:.4g}", name(order[k]), errors[order[k]]));
+    for (std::size_t j : models::largest_first(errors, 5))
+        worst.push_back(fmt::format("{} {:.4g}", name(j), errors[j]));
     fmt::print("worst-reconstructed features: {}\nwrote {}.svg, {}.csv\n", fmt::join(worst, ", "), stem.string(),
                stem.string());
 }
@@ -89,7 +86,10 @@ void add_reconstruct_command(CLI::App& app) {
                                                   "for a table, each feature's error as OUT.svg and OUT.csv");
     add_load_options(cmd, *a);
     cmd->add_option("--out", a->out, "PNG file to write")->capture_default_str();
-    cmd->add_option("--count", a->count, "How many images")->check(CLI::Range(1, 100))->capture_default_str();
+    auto* count = cmd->add_option("--count", a->count, "How many images (the first ones)")
+                      ->check(CLI::Range(1, 100))->capture_default_str();
+    cmd->add_option("--worst", a->worst, "Instead of the first images: the K worst reconstructed of all the data")
+        ->check(CLI::Range(1, 100))->excludes(count);
     cmd->callback([a] {
         ModelSpec spec;
         auto model = load_model(a->model_file, &spec);
@@ -99,14 +99,27 @@ void add_reconstruct_command(CLI::App& app) {
             throw UsageError(fmt::format("{}: its samples are {}, not single-channel images to draw", a->model_file,
                                          sample_str(spec.input)));
         DataFlags flags = a->data;
-        flags.test_samples = a->count;
-        const data::Dataset test = load_for_model(flags, spec);
+        std::size_t count = a->count;
+        if (a->worst == 0)
+            flags.test_samples = count;
+        data::Dataset test = load_for_model(flags, spec);
+        if (a->worst > 0) {
+            const auto errors = models::reconstruction_errors(*model, test.rows());
+            const auto worst = models::largest_first(errors, a->worst);
+            std::vector<std::string> listed;
+            for (std::size_t i : worst)
+                listed.push_back(fmt::format("{} ({:.4g})", i, errors[i]));
+            fmt::print("the {} worst reconstructed of {} samples, by index (error): {}\n", worst.size(), test.size(),
+                       fmt::join(listed, ", "));
+            test = test.subset(worst);
+            count = worst.size();
+        }
         const std::size_t h = spec.input[0], w = spec.input[1];
         const models::Objective objective(spec.objective(0), *model);
         if (objective.options().noise().kind != models::Noise::Kind::none)  // what the model learnt to undo, too
-            models::write_denoising_reconstructions(a->out, *model, objective, test.rows(), h, w, a->count);
+            models::write_denoising_reconstructions(a->out, *model, objective, test.rows(), h, w, count);
         else
-            models::write_reconstructions(a->out, *model, test.rows(), h, w, a->count);
+            models::write_reconstructions(a->out, *model, test.rows(), h, w, count);
         fmt::print("wrote {}\n", a->out);
     });
 }

@@ -57,6 +57,14 @@ Array<float> encode_rows(Autoencoder& model, data::Rows rows) {
     return codes;
 }
 
+std::vector<std::size_t> largest_first(const std::vector<double>& scores, std::size_t k) {
+    std::vector<std::size_t> order(scores.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return scores[a] > scores[b]; });
+    order.resize(std::min(k, order.size()));
+    return order;
+}
+
 DetectionSummary summarise_detection(const std::vector<double>& scores, const std::vector<bool>& anomalous, double fpr) {
     if (scores.size() != anomalous.size())
         throw std::invalid_argument(fmt::format("summarise_detection: {} scores for {} labels", scores.size(), anomalous.size()));

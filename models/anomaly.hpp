@@ -20,6 +20,9 @@ std::vector<double> feature_errors(Autoencoder& model, data::Rows rows);
 /// The codes of every row [N, code size] (a VAE's: the means), in evaluation mode without a graph.
 Array<float> encode_rows(Autoencoder& model, data::Rows rows);
 
+/// The indices of the k largest scores, largest first (ties in index order); all of them when k is larger.
+std::vector<std::size_t> largest_first(const std::vector<double>& scores, std::size_t k);
+
 /// How well scores rank the anomalies (anomalous[i] true) above the normal samples.
 struct DetectionSummary {
     double roc_auc;    // the probability that an anomaly outscores a normal sample, ties counting half

@@ -66,6 +66,22 @@ npy_header() {  # DESCR SHAPE
 [[ -s "$work/img/reconstructions.png" ]] || fail "12 x 10 images get a reconstructions picture"
 "$aegrad" reconstruct "$work/img/model.safetensors" --data "$work/images.npy" --out "$work/img/r.png" > /dev/null \
   || fail "reconstruct of 12 x 10 images"
+# --worst K draws the K samples `aegrad score` ranks highest.
+"$aegrad" reconstruct "$work/img/model.safetensors" --data "$work/images.npy" --worst 3 --out "$work/img/worst.png" \
+  > "$work/worst.log" || fail "reconstruct --worst"
+[[ -s "$work/img/worst.png" ]] || fail "reconstruct --worst wrote no picture"
+"$aegrad" score "$work/img/model.safetensors" --data "$work/images.npy" --out "$work/img/scores.csv" > /dev/null \
+  || fail "score of 12 x 10 images"
+expected=$(tail -n +2 "$work/img/scores.csv" | sort -t, -k2,2 -g -r | head -3 | cut -d, -f1 | tr '\n' ' ')
+listed=$(sed -n 's/.*(error): //p' "$work/worst.log" | sed 's/ ([^)]*)//g; s/,//g')
+[[ "$listed " == "$expected" ]] || fail "--worst 3 listed '$listed', score ranks '$expected' highest"
+
+# A table has no picture: each feature's error, named by the header, as SVG and CSV.
+"$aegrad" reconstruct "$work/tab/model.safetensors" --data "$work/test.csv" --label-column is_anomaly \
+  --out "$work/tab/features.svg" > /dev/null || fail "reconstruct of a tabular model"
+[[ -s "$work/tab/features.svg" ]] || fail "no per-feature error plot"
+[[ $(cut -d, -f2 "$work/tab/features.csv" | tr '\n' ' ') == 'name "f1" "f2" "f3" "f4" "f5" "f6" ' ]] \
+  || fail "features.csv should name the six features: $(cat "$work/tab/features.csv")"
 
 # Bad files: one line naming the file and the place, exit 1.
 printf 'a,b\n1,2\n3,oops\n' > "$work/text.csv"

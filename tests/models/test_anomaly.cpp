@@ -97,3 +97,9 @@ TEST_CASE("Per-feature errors are the squared errors averaged down the rows, and
     }
     CHECK(mean == doctest::Approx(reconstruction_mse_of(ae, x)).epsilon(1e-5));
 }
+
+TEST_CASE("largest_first gives the indices of the largest scores in order, ties by index") {
+    CHECK(largest_first({0.5, 3, 1, 3, 2}, 3) == std::vector<std::size_t>{1, 3, 4});
+    CHECK(largest_first({1, 2}, 5) == std::vector<std::size_t>{1, 0});
+    CHECK(largest_first({}, 2).empty());
+}
