@@ -71,8 +71,10 @@ void write_line_plot_svg(const std::string& path, const std::vector<Series>& ser
                                   "font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%\" "
                                   "height=\"100%\" fill=\"white\"/>\n",
                                   W, H);
-    svg += fmt::format("<text x=\"{}\" y=\"24\" font-size=\"15\" text-anchor=\"middle\">{}</text>\n",
-                       (left + W - right) / 2, escape(options.title));
+    // Centred over the plot; a title wider than that (~7.8 px a character) moves right until it fits.
+    const double title_x = std::max((left + W - right) / 2, 8 + 3.9 * static_cast<double>(options.title.size()));
+    svg += fmt::format("<text x=\"{}\" y=\"24\" font-size=\"15\" text-anchor=\"middle\">{}</text>\n", title_x,
+                       escape(options.title));
     const auto ticks = [](bool log, double lo, double hi) {
         return log ? log_ticks(std::pow(10.0, lo), std::pow(10.0, hi)) : linear_ticks(lo, hi);
     };
