@@ -22,5 +22,6 @@ void add_interpolate_command(CLI::App& app);
 void add_encode_command(CLI::App& app);
 void add_score_command(CLI::App& app);
 void add_export_command(CLI::App& app);
+void add_embed_command(CLI::App& app);
 
 } // namespace aegrad::cli

@@ -9,7 +9,7 @@
 int main(int argc, char** argv) {
     // Before anything else: OpenBLAS picks its kernels when it loads, so a better core needs a re-run.
     const std::string blas = aegrad::ensure_fast_blas_core(argc, argv);
-    CLI::App app{"aegrad: autoencoders in C++ (train, eval, reconstruct, summary, gradflow, semisup, sample, interpolate, encode, score, export).\n" + blas, "aegrad"};
+    CLI::App app{"aegrad: autoencoders in C++ (train, eval, reconstruct, summary, gradflow, semisup, sample, interpolate, encode, score, embed, export).\n" + blas, "aegrad"};
     app.require_subcommand(1);
     aegrad::cli::add_train_command(app);
     aegrad::cli::add_eval_command(app);
@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
     aegrad::cli::add_interpolate_command(app);
     aegrad::cli::add_encode_command(app);
     aegrad::cli::add_score_command(app);
+    aegrad::cli::add_embed_command(app);
     aegrad::cli::add_export_command(app);
     try {
         app.parse(argc, argv);

@@ -7,36 +7,19 @@
 
 #include <fmt/format.h>
 
-#include <aegrad/data/atomic_file.hpp>
+#include <aegrad/data/figure_file.hpp>
+#include <aegrad/data/palette.hpp>
 #include <aegrad/data/ticks.hpp>
 
 namespace aegrad::data {
 
 namespace {
-// Okabe and Ito's palette, told apart by readers with any colour vision (its yellow is left out: too pale on
-// white); each series also gets its own dash pattern, so the lines stay apart in greyscale and past seven.
-const char* kColours[] = {"#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#000000"};
-const char* kDashes[] = {"", "7 3", "2 2", "9 3 2 3", "4 4"};
-constexpr std::size_t kColourCount = std::size(kColours), kDashCount = std::size(kDashes);
-
-std::string dash_attribute(std::size_t k) {
-    const char* dash = kDashes[(k / kColourCount + k) % kDashCount];  // no two of 35 series look the same
-    return *dash ? fmt::format(" stroke-dasharray=\"{}\"", dash) : "";
-}
-
-std::string escape(const std::string& s) {
-    std::string out;
-    for (char c : s)
-        out += c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '&' ? "&amp;" : std::string(1, c);
-    return out;
-}
-
 bool has_band(const Series& s, std::size_t i) {
     return i < s.lower.size() && i < s.upper.size() && std::isfinite(s.lower[i]) && std::isfinite(s.upper[i]);
 }
 } // namespace
 
-void write_line_plot_svg(const std::string& path, const std::vector<Series>& series, const PlotOptions& options) {
+std::string line_plot_svg(const std::vector<Series>& series, const PlotOptions& options) {
     // The legend sits right of the plot, wide enough for the longest series name (~7 px a character).
     std::size_t longest = 0;
     for (const auto& s : series)
@@ -74,7 +57,7 @@ void write_line_plot_svg(const std::string& path, const std::vector<Series>& ser
     // Centred over the plot; a title wider than that (~7.8 px a character) moves right until it fits.
     const double title_x = std::max((left + W - right) / 2, 8 + 3.9 * static_cast<double>(options.title.size()));
     svg += fmt::format("<text x=\"{}\" y=\"24\" font-size=\"15\" text-anchor=\"middle\">{}</text>\n", title_x,
-                       escape(options.title));
+                       xml_escape(options.title));
     const auto ticks = [](bool log, double lo, double hi) {
         return log ? log_ticks(std::pow(10.0, lo), std::pow(10.0, hi)) : linear_ticks(lo, hi);
     };
@@ -97,12 +80,12 @@ void write_line_plot_svg(const std::string& path, const std::vector<Series>& ser
                            "stroke-dasharray=\"4 3\"/>\n",
                            px(tx(m)), top, H - bottom);
     svg += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", (left + W - right) / 2, H - 18,
-                       escape(options.x_label));
+                       xml_escape(options.x_label));
     svg += fmt::format("<text transform=\"translate(18 {}) rotate(-90)\" text-anchor=\"middle\">{}{}</text>\n",
-                       (top + H - bottom) / 2, escape(options.y_label), options.log_y ? " (log scale)" : "");
+                       (top + H - bottom) / 2, xml_escape(options.y_label), options.log_y ? " (log scale)" : "");
     for (std::size_t k = 0; k < series.size(); ++k) {
         const auto& s = series[k];
-        const char* colour = kColours[k % kColourCount];
+        const char* colour = series_colour(k);
         const std::string dash = dash_attribute(k);
         std::string band_top, band_bottom;  // the band's outline: along the upper ends, back along the lower
         for (std::size_t i = 0; i < s.x.size(); ++i)
@@ -123,10 +106,13 @@ void write_line_plot_svg(const std::string& path, const std::vector<Series>& ser
         svg += fmt::format("<line class=\"legend\" x1=\"{0}\" x2=\"{1}\" y1=\"{2}\" y2=\"{2}\" stroke=\"{3}\" "
                            "stroke-width=\"2\"{4}/><text x=\"{5}\" y=\"{6}\">{7}</text>\n",
                            W - right + 12, W - right + 36, top + 14 + 20 * k, colour, dash, W - right + 42,
-                           top + 18 + 20 * k, escape(s.name));
+                           top + 18 + 20 * k, xml_escape(s.name));
     }
-    svg += "</svg>\n";
-    write_file_atomically(path, [&](std::ostream& out) { out << svg; });
+    return svg + "</svg>\n";
+}
+
+void write_line_plot_svg(const std::string& path, const std::vector<Series>& series, const PlotOptions& options) {
+    write_svg_with_png(path, line_plot_svg(series, options));
 }
 
 } // namespace aegrad::data

@@ -19,8 +19,12 @@ struct PlotOptions {
     bool log_x = false;                    // x values > 0 on a log axis, ticked in their own units
 };
 
-/// Writes a line chart of `series` with axes, round-valued ticks (data::linear_ticks, data::log_ticks) and
-/// a legend. Atomic; throws naming the file.
+/// A line chart of `series` as SVG: axes, round-valued ticks (data::linear_ticks, data::log_ticks), grid
+/// lines, the intervals shaded, and a legend right of the plot, which keeps its width however long the names.
+std::string line_plot_svg(const std::vector<Series>& series, const PlotOptions& options);
+
+/// Writes line_plot_svg to `path` (.svg) and its PNG copy beside it (data::write_svg_with_png). Atomic;
+/// throws naming the file.
 void write_line_plot_svg(const std::string& path, const std::vector<Series>& series, const PlotOptions& options);
 
 } // namespace aegrad::data

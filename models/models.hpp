@@ -8,9 +8,11 @@
 #include <aegrad/models/layered_autoencoder.hpp>
 #include <aegrad/models/layerwise_pretrainer.hpp>
 #include <aegrad/models/objective.hpp>
+#include <aegrad/models/pca.hpp>
 #include <aegrad/models/report.hpp>
 #include <aegrad/models/scarce_labels.hpp>
 #include <aegrad/models/semi_supervised.hpp>
 #include <aegrad/models/stacked_autoencoder.hpp>
 #include <aegrad/models/torch_export.hpp>
+#include <aegrad/models/tsne.hpp>
 #include <aegrad/models/variational_autoencoder.hpp>

@@ -17,7 +17,7 @@ void write_reconstructions(const std::string& path, nn::Module& model, data::Row
     model.eval();
     Array<float> originals = images.slice(0, std::min(count, images.count()));
     Array<float> reconstructed = model(Tensor<float>(originals)).value();
-    data::write_image_grid_png(path, {originals, reconstructed}, h, w, 2);
+    data::write_image_grid_png(path, {originals, reconstructed}, h, w, 2, {"original", "reconstruction"});
 }
 
 void write_denoising_reconstructions(const std::string& path, Autoencoder& model, const Objective& objective,
@@ -28,7 +28,8 @@ void write_denoising_reconstructions(const std::string& path, Autoencoder& model
     Generator gen(objective.options().seed());
     Array<float> noisy = objective.corrupt(Tensor<float>(originals), gen).input.value();
     Array<float> reconstructed = model(Tensor<float>(noisy)).value();
-    data::write_image_grid_png(path, {noisy, reconstructed, originals}, h, w, 2);
+    data::write_image_grid_png(path, {noisy, reconstructed, originals}, h, w, 2,
+                               {"noisy input", "reconstruction", "original"});
 }
 
 void write_image_grid(const std::string& path, const Array<float>& images, std::size_t h, std::size_t w,

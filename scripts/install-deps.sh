@@ -14,6 +14,8 @@ packages=(
   nlohmann-json3-dev libcli11-dev
   # CSV tokenising for tabular data
   libcsv-dev
+  # PNG copies of the SVG figures
+  librsvg2-dev
   # tests
   doctest-dev
   # data: Fashion-MNIST as IDX files under /usr/share/datasets/fashion-mnist
