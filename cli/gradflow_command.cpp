@@ -160,7 +160,7 @@ void run_gradflow(const GradflowArgs& a) {
     const RunResult untied = train_one(false, a, data.train, data.test);
     const std::string text = report(a, data.train.features(), tied, untied);
     std::ofstream((fs::path(a.out) / "report.txt").string()) << text;
-    fmt::print("\n{}\nresults in {}/: report.txt; tied/ and untied/ each hold gradflow.csv, gradflow-*.svg, "
+    fmt::print("\n{}\nresults in {}/: report.txt; tied/ and untied/ each hold gradflow.csv, gradflow-*.svg (and .png), "
                "graph.dot{}\n",
                text, a.out, std::system("command -v dot > /dev/null 2>&1") == 0 ? ", graph.svg" : "");
 }

@@ -236,7 +236,7 @@ void run_semisup(const SemisupArgs& a) {
     data::write_line_plot_svg((fs::path(a.out) / "semisup.svg").string(), lines,
                               {"Test accuracy against labelled images (mean over seeds, 95% interval shaded)", "labelled images (log scale)",
                                "test accuracy (%)", false, {}, true});
-    fmt::print("{}\nresults in {}/: semisup.csv, semisup.txt, semisup.svg\n", table, a.out);
+    fmt::print("{}\nresults in {}/: semisup.csv, semisup.txt, semisup.svg and .png\n", table, a.out);
 }
 } // namespace
 

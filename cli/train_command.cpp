@@ -257,7 +257,7 @@ void write_results(const TrainArgs& a, models::Autoencoder& model, models::Objec
     fmt::print("test MSE {:.5f}, validation loss {:.5f} (reconstruction {:.5f}) after {} epochs in {:.1f} s ({:.0f} "
                "training images/s)\n",
                test_mse, validation.loss, validation.reconstruction, history.epochs.size(), seconds, samples_per_s);
-    fmt::print("results in {}/: model.safetensors, history.csv, metrics.json, {}loss.svg\n", a.out,
+    fmt::print("results in {}/: model.safetensors, history.csv, metrics.json, {}loss.svg and .png\n", a.out,
                images ? "reconstructions.png, " : "");
 }
 
