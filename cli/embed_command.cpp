@@ -12,7 +12,9 @@
 #include <aegrad/data/figure_file.hpp>
 #include <aegrad/data/npy.hpp>
 #include <aegrad/data/scatter_plot.hpp>
+#include <aegrad/data/ticks.hpp>
 #include <aegrad/models/anomaly.hpp>
+#include <aegrad/models/neighbour_agreement.hpp>
 #include <aegrad/models/pca.hpp>
 #include <aegrad/models/tsne.hpp>
 
@@ -79,7 +81,7 @@ void add_embed_command(CLI::App& app) {
         if (a->method == "pca") {
             const models::Projection p = models::principal_components(codes, 2);
             points = p.points;
-            options.title = fmt::format("PCA of the codes ({}), {} samples", spec.describe(), n);
+            options.title = fmt::format("PCA of the codes ({}), {} samples", spec.describe(), data::tick_label(n, 1));
             options.x_label = fmt::format("first principal component ({:.0f}% of the variance)", 100 * p.variance_ratio[0]);
             options.y_label = fmt::format("second principal component ({:.0f}%)", 100 * p.variance_ratio[1]);
         } else {
@@ -97,7 +99,7 @@ void add_embed_command(CLI::App& app) {
                                       .init(a->init == "pca" ? models::TsneInit::pca : models::TsneInit::random)
                                       .seed(a->seed),
                                   progress);
-            options.title = fmt::format("t-SNE of the codes ({}), {} samples, perplexity {:g}", spec.describe(), n,
+            options.title = fmt::format("t-SNE of the codes ({}), {} samples, perplexity {:g}", spec.describe(), data::tick_label(n, 1),
                                         a->perplexity);
             options.x_label = "t-SNE 1 (distances between clusters carry no meaning)";
             options.y_label = "t-SNE 2";
@@ -111,6 +113,17 @@ void add_embed_command(CLI::App& app) {
             make_parent(a->codes);
             data::write_npy(a->codes, xt::cast<float>(points));
             written += ", " + a->codes;
+        }
+        if (!d.labels.empty() && n > 10) {  // which classes keep to themselves, in the codes and on the map
+            const auto in_codes = models::neighbour_agreement(codes, d.labels, 10);
+            const auto on_map = models::neighbour_agreement(points, d.labels, 10);
+            fmt::print("of each sample's 10 nearest others, the share with its class (mean over the class):\n");
+            fmt::print("{:<16} {:>12} {:>12}\n", "class", "in the codes", "on the map");
+            for (const auto& [label, share] : in_codes) {
+                const std::string name = label >= 0 && static_cast<std::size_t>(label) < d.classes.size()
+                                             ? d.classes[label] : std::to_string(label);
+                fmt::print("{:<16} {:>11.1f}% {:>11.1f}%\n", name, 100 * share, 100 * on_map.at(label));
+            }
         }
         fmt::print("wrote {}: {} samples, {} classes\n", written, n,
                    d.labels.empty() ? std::string("no labels: one") : std::to_string(d.classes.size()));

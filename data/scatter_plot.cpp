@@ -14,9 +14,18 @@
 namespace aegrad::data {
 
 namespace {
-double median(std::vector<double> v) {
-    std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
-    return v[v.size() / 2];
+// Where to write a class's name: at its point with the most others of the class within `radius`, the heart
+// of its largest cluster (a median can fall between clusters, onto another class).
+std::pair<double, double> densest(const std::vector<double>& x, const std::vector<double>& y, double radius) {
+    std::size_t best = 0, best_count = 0;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        std::size_t count = 0;
+        for (std::size_t j = 0; j < x.size(); ++j)
+            count += (x[i] - x[j]) * (x[i] - x[j]) + (y[i] - y[j]) * (y[i] - y[j]) <= radius * radius;
+        if (count > best_count)
+            best = i, best_count = count;
+    }
+    return {x[best], y[best]};
 }
 } // namespace
 
@@ -93,10 +102,17 @@ std::string scatter_plot_svg(const std::vector<double>& x, const std::vector<dou
             svg += fmt::format("{}<text class=\"legend\" x=\"{}\" y=\"{:.1f}\">{}</text>\n",
                                marker(k, left + side + 20, ly, 5), left + side + 32, ly + 4, xml_escape(name_of(label)));
         }
-        for (const auto& [label, xy] : members)  // each class's name at its median, white-haloed to stay legible
+        // Each class's name at the heart of its largest cluster (within 40 px on the plot), white-haloed.
+        const double radius = 40.0 / side;
+        for (const auto& [label, xy] : members) {
+            std::vector<double> u, v;  // the class's points in units of the plot's side
+            for (std::size_t i = 0; i < xy.first.size(); ++i)
+                u.push_back((xy.first[i] - x0) / (x1 - x0)), v.push_back((xy.second[i] - y0) / (y1 - y0));
+            const auto [cu, cv] = densest(u, v, radius);
             svg += fmt::format("<text class=\"class-name\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\" "
                                "font-weight=\"bold\" stroke=\"white\" stroke-width=\"3\" paint-order=\"stroke\">{}</text>\n",
-                               px(median(xy.first)), py(median(xy.second)) + 4, xml_escape(name_of(label)));
+                               left + cu * side, top + (1 - cv) * side + 4, xml_escape(name_of(label)));
+        }
     }
     return svg + "</svg>\n";
 }

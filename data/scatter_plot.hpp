@@ -13,7 +13,7 @@ struct ScatterOptions {
 /// Point i at (x[i], y[i]) in its class's colour and shape (data::marker): one class per distinct label,
 /// named class_names[label] when there is such a name, by its number otherwise; all one class when
 /// `labels` is empty. The legend right of the plot lists the classes, and each class's name is also
-/// written at its points' median, so clusters can be read without matching colours. Non-finite points
+/// written at the heart of its largest cluster, so clusters can be read without matching colours. Non-finite points
 /// are left out. Throws std::invalid_argument when the lengths differ.
 std::string scatter_plot_svg(const std::vector<double>& x, const std::vector<double>& y, const std::vector<int>& labels,
                              const std::vector<std::string>& class_names, const ScatterOptions& options);

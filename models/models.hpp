@@ -7,6 +7,7 @@
 #include <aegrad/models/epoch_budget.hpp>
 #include <aegrad/models/layered_autoencoder.hpp>
 #include <aegrad/models/layerwise_pretrainer.hpp>
+#include <aegrad/models/neighbour_agreement.hpp>
 #include <aegrad/models/objective.hpp>
 #include <aegrad/models/pca.hpp>
 #include <aegrad/models/report.hpp>
