@@ -20,12 +20,15 @@ bool has_band(const Series& s, std::size_t i) {
 } // namespace
 
 std::string line_plot_svg(const std::vector<Series>& series, const PlotOptions& options) {
-    // The legend sits right of the plot, wide enough for the longest series name (~7 px a character).
+    // The legend sits right of the plot, wide enough for the longest name (~7 px a character); names too long
+    // for that go below it, a row each, so that the plot keeps its width either way.
     std::size_t longest = 0;
     for (const auto& s : series)
         longest = std::max(longest, s.name.size());
-    const double right = std::max(170.0, 60.0 + 7.2 * static_cast<double>(longest));
-    const double W = 550 + right, H = 440, left = 80, top = 40, bottom = 60;
+    const bool legend_below = longest > 32;
+    const double right = legend_below ? 30.0 : std::max(170.0, 60.0 + 7.2 * static_cast<double>(longest));
+    const double plot_height = 440, legend_height = legend_below ? 20.0 * static_cast<double>(series.size()) + 10 : 0;
+    const double W = 550 + right, H = plot_height + legend_height, left = 80, top = 40, bottom = 60 + legend_height;
     // Positions are computed on the transformed axes: log10 of the values on a log axis.
     auto ty = [&](double v) { return options.log_y ? std::log10(v) : v; };
     auto tx = [&](double v) { return options.log_x ? std::log10(v) : v; };
@@ -79,7 +82,7 @@ std::string line_plot_svg(const std::vector<Series>& series, const PlotOptions& 
         svg += fmt::format("<line x1=\"{0:.1f}\" x2=\"{0:.1f}\" y1=\"{1}\" y2=\"{2}\" stroke=\"#999\" "
                            "stroke-dasharray=\"4 3\"/>\n",
                            px(tx(m)), top, H - bottom);
-    svg += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", (left + W - right) / 2, H - 18,
+    svg += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", (left + W - right) / 2, plot_height - 18,
                        xml_escape(options.x_label));
     svg += fmt::format("<text transform=\"translate(18 {}) rotate(-90)\" text-anchor=\"middle\">{}{}</text>\n",
                        (top + H - bottom) / 2, xml_escape(options.y_label), options.log_y ? " (log scale)" : "");
@@ -103,10 +106,11 @@ std::string line_plot_svg(const std::vector<Series>& series, const PlotOptions& 
                 points += fmt::format("{:.1f},{:.1f} ", px(tx(s.x[i])), py(ty(s.y[i])));
         svg += fmt::format("<polyline class=\"series\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"{} points=\"{}\"/>\n",
                            colour, dash, points);
+        const double lx = legend_below ? left : W - right + 12;
+        const double ly = legend_below ? plot_height + 6 + 20.0 * static_cast<double>(k) : top + 14 + 20.0 * static_cast<double>(k);
         svg += fmt::format("<line class=\"legend\" x1=\"{0}\" x2=\"{1}\" y1=\"{2}\" y2=\"{2}\" stroke=\"{3}\" "
                            "stroke-width=\"2\"{4}/><text x=\"{5}\" y=\"{6}\">{7}</text>\n",
-                           W - right + 12, W - right + 36, top + 14 + 20 * k, colour, dash, W - right + 42,
-                           top + 18 + 20 * k, xml_escape(s.name));
+                           lx, lx + 24, ly, colour, dash, lx + 30, ly + 4, xml_escape(s.name));
     }
     return svg + "</svg>\n";
 }

@@ -60,7 +60,7 @@ void write_loss_plot(const std::string& path, const nn::History& history) {
         val.y.push_back(e.val_loss);
     }
     if (!options.vertical_markers.empty())
-        options.title += " — dashed lines: next phase (pretraining layers, then fine-tuning)";
+        options.title += "; each dashed line starts the next phase";
     data::write_line_plot_svg(path, {train, val}, options);
 }
 

@@ -121,14 +121,15 @@ std::vector<std::string> GradientFlow::plot_svgs(const std::string& dir, const s
     struct Kind {
         const char* metric;
         const char* title;
+        const char* y_label;
         bool log;
     };
-    const Kind kinds[] = {{"grad_norm", "gradient norm per parameter", true},
-                          {"read_norm", "gradient norm of each read of a shared weight", true},
-                          {"read_cosine", "cosine between the reads of a shared weight", false},
-                          {"update_ratio", "update-to-weight ratio ||dW|| / ||W||", true},
-                          {"dead_relu", "fraction of dead ReLU units", false},
-                          {"loss", "training loss", true}};
+    const Kind kinds[] = {{"grad_norm", "gradient norm per parameter", "gradient norm (L2)", true},
+                          {"read_norm", "gradient norm of each read of a shared weight", "the read's gradient norm (L2)", true},
+                          {"read_cosine", "cosine between the reads of a shared weight", "cosine of the two reads' gradients", false},
+                          {"update_ratio", "update-to-weight ratio ||dW|| / ||W||", "||dW|| / ||W|| of the step", true},
+                          {"dead_relu", "fraction of dead ReLU units", "share of units never positive on the probe batch", false},
+                          {"loss", "training loss", "loss", true}};
     std::vector<std::string> written;
     for (const auto& k : kinds) {
         std::map<std::string, data::Series> series;
@@ -145,7 +146,7 @@ std::vector<std::string> GradientFlow::plot_svgs(const std::string& dir, const s
         for (auto& [name, s] : series)
             list.push_back(std::move(s));
         const std::string path = (std::filesystem::path(dir) / fmt::format("gradflow-{}.svg", k.metric)).string();
-        data::write_line_plot_svg(path, list, {prefix + k.title, "step", k.metric, k.log, {}, false});
+        data::write_line_plot_svg(path, list, {prefix + k.title, "training step", k.y_label, k.log, {}, false});
         written.push_back(path);
     }
     return written;

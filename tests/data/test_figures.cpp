@@ -116,3 +116,38 @@ TEST_CASE("Every series has a legend entry drawn like its line, and nine series 
     for (int k = 0; k < 9; ++k)
         CHECK(svg.find(fmt::format(">method {}</text>", k)) != std::string::npos);
 }
+
+TEST_CASE("A legend of long names goes below the plot, which keeps the width it has beside a short one") {
+    const auto read = [](const std::string& path) {
+        std::ifstream in(path);
+        return std::string((std::istreambuf_iterator<char>(in)), {});
+    };
+    const auto frame_width = [](const std::string& svg) {
+        const std::smatch m = [&] {
+            std::smatch r;
+            std::regex_search(svg, r, std::regex("<rect x=\"[^\"]*\" y=\"[^\"]*\" width=\"([^\"]*)\" height=\"[^\"]*\" fill=\"none\""));
+            return r;
+        }();
+        return std::stod(m[1].str());
+    };
+    const auto path = (fs::temp_directory_path() / fmt::format("aegrad_legend_{}.svg", getpid())).string();
+    write_line_plot_svg(path, {{"short", {1, 2}, {1, 2}}}, {"t", "x", "y", false, {}, false});
+    const std::string beside = read(path);
+    const std::string name = "encoder.0.weight: decoder.1/transpose vs encoder.0/linear+relu";
+    write_line_plot_svg(path, {{name, {1, 2}, {1, 2}}, {"second", {1, 2}, {2, 1}}}, {"t", "x", "y", false, {}, false});
+    const std::string below = read(path);
+    fs::remove(path);
+    fs::remove(fs::path(path).replace_extension(".png"));
+    CHECK(frame_width(below) == frame_width(beside));
+    CHECK(std::stod(below.substr(below.find("width=\"") + 7)) < 650);  // not widened for the long name
+    // Both entries below the frame's bottom edge (y = 380), in order.
+    std::smatch m;
+    std::vector<double> ys;
+    const std::regex legend("class=\"legend\" x1=\"[^\"]*\" x2=\"[^\"]*\" y1=\"([^\"]*)\"");
+    for (auto it = std::sregex_iterator(below.begin(), below.end(), legend); it != std::sregex_iterator(); ++it)
+        ys.push_back(std::stod((*it)[1].str()));
+    REQUIRE(ys.size() == 2);
+    CHECK(ys[0] > 380);
+    CHECK(ys[1] > ys[0]);
+    CHECK(below.find(">" + name + "<") != std::string::npos);
+}
