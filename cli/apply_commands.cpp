@@ -2,7 +2,6 @@
 // written for a program to read (and for scores, a summary and pictures for a person).
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
 #include <numeric>
 #include <optional>
 
@@ -13,6 +12,7 @@
 #include "commands.hpp"
 #include "data_flags.hpp"
 #include "model_spec.hpp"
+#include "output_files.hpp"
 #include <aegrad/data/atomic_file.hpp>
 #include <aegrad/data/csv.hpp>
 #include <aegrad/data/npy.hpp>
@@ -23,22 +23,6 @@
 namespace aegrad::cli {
 
 namespace {
-namespace fs = std::filesystem;
-
-std::string extension(const std::string& path) { return fs::path(path).extension().string(); }
-
-// --out's folder, made when missing (as `aegrad train` makes OUT).
-void make_parent(const std::string& path) {
-    const fs::path parent = fs::path(path).parent_path();
-    if (!parent.empty())
-        fs::create_directories(parent);
-}
-
-// FILE with its extension replaced: scores.csv -> scores.json.
-std::string beside(const std::string& path, const std::string& suffix) {
-    return (fs::path(path).parent_path() / fs::path(path).stem()).string() + suffix;
-}
-
 // --anomaly-label as a label: one of the data's class names, or an integer.
 int anomaly_label_of(const std::string& text, const data::Dataset& d) {
     const auto named = std::find(d.classes.begin(), d.classes.end(), text);
@@ -117,13 +101,13 @@ void add_encode_command(CLI::App& app) {
     add_model_data_flags(*cmd, a->data);
     cmd->add_option("--out", a->out, "The codes: FILE.npy ([N, code size] float32) or FILE.csv (a row per sample)")->required();
     cmd->callback([a] {
-        const std::string ext = extension(a->out);
+        const std::string ext = extension_of(a->out);
         if (ext != ".npy" && ext != ".csv")
             throw UsageError(fmt::format("--out {}: expected a .npy or .csv file", a->out));
         ModelSpec spec;
         auto model = load_model(a->model_file, &spec);
         const data::Dataset d = load_for_model(a->data, spec);
-        make_parent(a->out);
+        make_parent_folder(a->out);
         const Array<float> codes = models::encode_rows(*model, d.rows());
         const std::size_t n = codes.shape()[0], k = codes.shape()[1];
         if (ext == ".npy") {
@@ -163,7 +147,7 @@ void add_score_command(CLI::App& app) {
     cmd->add_option("--fpr", a->fpr, "The false-positive rate the threshold allows")->check(CLI::Range(0.0, 1.0))->capture_default_str();
     cmd->add_option("--top", a->top, "Images: how many of the most anomalous to draw")->check(CLI::Range(1, 100))->capture_default_str();
     cmd->callback([a] {
-        if (extension(a->out) != ".csv")
+        if (extension_of(a->out) != ".csv")
             throw UsageError(fmt::format("--out {}: expected a .csv file", a->out));
         ModelSpec spec;
         auto model = load_model(a->model_file, &spec);
@@ -178,7 +162,7 @@ void add_score_command(CLI::App& app) {
         const std::vector<bool> anomalous = anomalies_of(d.labels, k);
         if (k && std::none_of(anomalous.begin(), anomalous.end(), [](bool x) { return x; }))
             throw UsageError(fmt::format("--anomaly-label {}: no sample has that label", a->anomaly_label));
-        make_parent(a->out);
+        make_parent_folder(a->out);
         const std::vector<double> scores = models::reconstruction_errors(*model, d.rows());
 
         std::vector<double> index(scores.size());

@@ -2,13 +2,13 @@
 // optionally as the points themselves.
 #include <chrono>
 #include <cstdio>
-#include <filesystem>
 
 #include <fmt/format.h>
 
 #include "commands.hpp"
 #include "data_flags.hpp"
 #include "model_spec.hpp"
+#include "output_files.hpp"
 #include <aegrad/data/figure_file.hpp>
 #include <aegrad/data/npy.hpp>
 #include <aegrad/data/scatter_plot.hpp>
@@ -19,18 +19,6 @@
 #include <aegrad/models/tsne.hpp>
 
 namespace aegrad::cli {
-
-namespace {
-namespace fs = std::filesystem;
-
-std::string extension(const std::string& path) { return fs::path(path).extension().string(); }
-
-void make_parent(const std::string& path) {
-    const fs::path parent = fs::path(path).parent_path();
-    if (!parent.empty())
-        fs::create_directories(parent);
-}
-} // namespace
 
 void add_embed_command(CLI::App& app) {
     struct Args {
@@ -57,10 +45,10 @@ void add_embed_command(CLI::App& app) {
         ->check(CLI::IsMember({"pca", "random"}))->capture_default_str();
     cmd->add_option("--seed", a->seed, "t-SNE with --init random: the generator's seed")->capture_default_str();
     cmd->callback([a] {
-        const std::string ext = extension(a->out);
+        const std::string ext = extension_of(a->out);
         if (ext != ".png" && ext != ".svg")
             throw UsageError(fmt::format("--out {}: expected a .png or .svg file", a->out));
-        if (!a->codes.empty() && extension(a->codes) != ".npy")
+        if (!a->codes.empty() && extension_of(a->codes) != ".npy")
             throw UsageError(fmt::format("--codes {}: expected a .npy file", a->codes));
         const std::size_t exact_limit = 10000;  // exact t-SNE keeps N^2 doubles: 800 MB at this size
         if (a->method == "tsne" && (a->data.test_samples == 0 || a->data.test_samples > exact_limit))
@@ -72,7 +60,7 @@ void add_embed_command(CLI::App& app) {
         if (a->method == "tsne" && !(a->perplexity < static_cast<double>(d.size())))
             throw UsageError(fmt::format("--perplexity {}: t-SNE needs more samples than that ({} given)", a->perplexity,
                                          d.size()));
-        make_parent(a->out);
+        make_parent_folder(a->out);
         const Array<double> codes = xt::cast<double>(models::encode_rows(*model, d.rows()));
         const std::size_t n = codes.shape()[0];
 
@@ -110,7 +98,7 @@ void add_embed_command(CLI::App& app) {
         data::write_figure(a->out, data::scatter_plot_svg(x, y, d.labels, d.classes, options));
         std::string written = a->out;
         if (!a->codes.empty()) {
-            make_parent(a->codes);
+            make_parent_folder(a->codes);
             data::write_npy(a->codes, xt::cast<float>(points));
             written += ", " + a->codes;
         }

@@ -2,12 +2,12 @@
 // and on standard output the Python that builds the module, loads the file with strict=True and prepares
 // inputs as aegrad does. The output is Python throughout (the status lines are comments), so it can be run
 // as it is.
-#include <filesystem>
 
 #include <fmt/format.h>
 
 #include "commands.hpp"
 #include "model_spec.hpp"
+#include "output_files.hpp"
 #include <aegrad/models/torch_export.hpp>
 #include <aegrad/nn/safetensors.hpp>
 
@@ -103,16 +103,14 @@ void add_export_command(CLI::App& app) {
         ->capture_default_str();
     cmd->add_option("--out", a->out, "The file to write (.safetensors)")->required();
     cmd->callback([a] {
-        if (std::filesystem::path(a->out).extension() != ".safetensors")
+        if (extension_of(a->out) != ".safetensors")
             throw UsageError(fmt::format("--out {}: expected a .safetensors file", a->out));
         ModelSpec spec;
         auto model = load_model(a->model_file, &spec);
         models::TorchModule module = models::to_torch(*model);
         auto metadata = spec.to_metadata();
         metadata["format"] = "pt";  // what safetensors.torch writes: the tensors are a PyTorch state_dict
-        const auto parent = std::filesystem::path(a->out).parent_path();
-        if (!parent.empty())
-            std::filesystem::create_directories(parent);
+        make_parent_folder(a->out);
         nn::write_safetensors(a->out, module.state, metadata);
         fmt::print("# aegrad export: wrote {} ({}, {} tensors), the state_dict of this PyTorch module:\n\n{}", a->out,
                    spec.describe(), module.state.size(), snippet(spec, module, a->out));

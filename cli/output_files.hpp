@@ -1,0 +1,15 @@
+#pragma once
+// The output files a command is asked for: their kind by extension, their folder made when missing (as
+// `aegrad train` makes OUT), and the files written beside them.
+#include <string>
+
+namespace aegrad::cli {
+
+/// FILE's extension with its dot: ".npy".
+std::string extension_of(const std::string& path);
+/// Creates FILE's folder (and its parents) when it is missing.
+void make_parent_folder(const std::string& path);
+/// FILE with its extension replaced by `suffix`: beside("out/s.csv", ".json") = "out/s.json".
+std::string beside(const std::string& path, const std::string& suffix);
+
+} // namespace aegrad::cli
