@@ -13,7 +13,9 @@
 #include "data_flags.hpp"
 #include "model_spec.hpp"
 #include <aegrad/data/atomic_file.hpp>
-#include <aegrad/data/svg_plot.hpp>
+#include <aegrad/data/bar_chart.hpp>
+#include <aegrad/data/figure_file.hpp>
+#include <aegrad/data/ticks.hpp>
 #include <aegrad/models/anomaly.hpp>
 #include <aegrad/models/report.hpp>
 #include <aegrad/data/mnist.hpp>
@@ -44,12 +46,13 @@ void write_feature_errors(const std::string& out, models::Autoencoder& model, co
     const fs::path stem = fs::path(out).parent_path() / fs::path(out).stem();
     if (!stem.parent_path().empty())
         fs::create_directories(stem.parent_path());
-    data::Series series{"mean squared error", {}, errors};
-    for (std::size_t j = 0; j < errors.size(); ++j)
-        series.x.push_back(static_cast<double>(j));
-    data::write_line_plot_svg(stem.string() + ".svg", {series},
-                              {fmt::format("Reconstruction error per feature ({} samples)", d.size()),
-                               "feature (0-based column among the features)", "mean squared error (scaled units)", false, {}, false});
+    std::vector<data::Bar> bars;  // worst first: the features the model cannot predict from the others
+    for (std::size_t j : models::largest_first(errors, errors.size()))
+        bars.push_back({name(j), errors[j]});
+    data::write_svg_with_png(stem.string() + ".svg",
+                             data::bar_chart_svg(bars, {fmt::format("Reconstruction error per feature, worst first "
+                                                                    "({} samples)", data::tick_label(d.size(), 1)),
+                                                        "mean squared error (in the model's scaled units)"}));
     data::write_file_atomically(stem.string() + ".csv", [&](std::ostream& csv) {
         csv << "feature,name,mse\n";
         for (std::size_t j = 0; j < errors.size(); ++j) {

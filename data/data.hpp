@@ -1,6 +1,7 @@
 #pragma once
 // Everything in data/: dataset files in, batches out, and figures.
 #include <aegrad/data/atomic_file.hpp>
+#include <aegrad/data/bar_chart.hpp>
 #include <aegrad/data/csv.hpp>
 #include <aegrad/data/data_error.hpp>
 #include <aegrad/data/dataset.hpp>

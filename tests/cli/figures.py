@@ -123,10 +123,16 @@ run("score", work / "tab" / "model.safetensors", "--data", work / "t.csv", "--la
 line_plot(work / "scores.svg", ["normal", "anomalies"], log_x=True, markers=True)  # log bins when scores span decades
 run("reconstruct", work / "tab" / "model.safetensors", "--data", work / "t.csv", "--label-column", "label",
     "--out", work / "features")
-line_plot(work / "features.svg", ["mean squared error"])
+# The per-feature errors: a bar per feature, named, worst first, as the CSV's values rank them.
+root = ET.parse(work / "features.svg").getroot()
 with open(work / "features.csv") as f:
-    worst = max(list(f)[1:], key=lambda line: float(line.split(",")[-1]))
-check(worst.split(",")[1] == '"f3"', "features.csv: the anomalies' feature, f3, is the worst reconstructed")
+    errors = {line.split(",")[1].strip('"'): float(line.split(",")[2]) for line in list(f)[1:]}
+names = texts(root, "bar-name")
+check(names == sorted(errors, key=lambda n: -errors[n]), f"features.svg: the bars {names} worst first, as in the CSV")
+check(names[0] == "f3", "features.svg: the anomalies' feature, f3, is the worst reconstructed")
+check(len([e for e in root.iter(SVG + "rect") if e.get("class") == "bar"]) == 4, "features.svg: a bar per feature")
+check(nice_linear(texts(root, "x-tick")) and texts(root, "x-tick")[0] == "0", "features.svg: round ticks from 0")
+check(png_size(work / "features.png")[0] > 0, "features.png: the PNG copy")
 
 # The code maps: t-SNE as SVG (every class in the legend and named on the map), PCA as PNG, the points as NPY.
 model = work / "lw" / "model.safetensors"
