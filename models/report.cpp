@@ -11,13 +11,19 @@
 
 namespace aegrad::models {
 
+namespace {
+// Pixels per image pixel: twice for Fashion-MNIST's 28x28, more for smaller images, so that each image is
+// drawn at least 56 pixels on its longer side (8x8 digits at 2x were too small to see).
+std::size_t display_scale(std::size_t h, std::size_t w) { return std::max<std::size_t>(2, 56 / std::max<std::size_t>(1, std::max(h, w))); }
+} // namespace
+
 void write_reconstructions(const std::string& path, nn::Module& model, data::Rows images, std::size_t h,
                            std::size_t w, std::size_t count) {
     NoGradGuard no_grad;
     model.eval();
     Array<float> originals = images.slice(0, std::min(count, images.count()));
     Array<float> reconstructed = model(Tensor<float>(originals)).value();
-    data::write_image_grid_png(path, {originals, reconstructed}, h, w, 2, {"original", "reconstruction"});
+    data::write_image_grid_png(path, {originals, reconstructed}, h, w, display_scale(h, w), {"original", "reconstruction"});
 }
 
 void write_denoising_reconstructions(const std::string& path, Autoencoder& model, const Objective& objective,
@@ -28,7 +34,7 @@ void write_denoising_reconstructions(const std::string& path, Autoencoder& model
     Generator gen(objective.options().seed());
     Array<float> noisy = objective.corrupt(Tensor<float>(originals), gen).input.value();
     Array<float> reconstructed = model(Tensor<float>(noisy)).value();
-    data::write_image_grid_png(path, {noisy, reconstructed, originals}, h, w, 2,
+    data::write_image_grid_png(path, {noisy, reconstructed, originals}, h, w, display_scale(h, w),
                                {"noisy input", "reconstruction", "original"});
 }
 
@@ -44,7 +50,7 @@ void write_image_grid(const std::string& path, const Array<float>& images, std::
         std::copy_n(images.data() + first * pixels, columns * pixels, row.data());
         rows.push_back(std::move(row));
     }
-    data::write_image_grid_png(path, rows, h, w, 2);
+    data::write_image_grid_png(path, rows, h, w, display_scale(h, w));
 }
 
 void write_loss_plot(const std::string& path, const nn::History& history) {

@@ -10,7 +10,8 @@
 namespace aegrad::models {
 
 /// The first `count` images of `images` [N, h*w] (floats, or bytes seen as byte / 255) over their
-/// reconstructions by `model`, as a PNG.
+/// reconstructions by `model`, as a PNG with its rows named. In this and the other image figures, each
+/// image is enlarged to at least 56 pixels on its longer side (2x for 28x28).
 void write_reconstructions(const std::string& path, nn::Module& model, data::Rows images, std::size_t h,
                            std::size_t w, std::size_t count = 10);
 

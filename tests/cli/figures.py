@@ -109,6 +109,16 @@ labelled_grid(work / "lw" / "reconstructions.png", 2)
 run("train", "--noise", "gaussian:0.3", "--epochs", 1, *fashion, "--quiet", "--out", work / "dn")
 labelled_grid(work / "dn" / "reconstructions.png", 3)
 
+# Small images are enlarged more: 8x8 at 7x, so each is 56 pixels as Fashion-MNIST's are at 2x.
+header = "{'descr': '<f4', 'fortran_order': False, 'shape': (40, 8, 8), }"
+header += " " * (63 - len(header) % 64) + "\n"
+values = [((i * 7 + j) % 11) / 10 for i in range(40) for j in range(64)]
+(work / "small.npy").write_bytes(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode()
+                                  + struct.pack(f"<{len(values)}f", *values))
+run("train", "--data", work / "small.npy", "--layers", "16,4", "--epochs", 1, "--quiet", "--out", work / "small")
+width, height = png_size(work / "small" / "reconstructions.png")
+check(height == 14 + 2 * (56 + 14), f"small/reconstructions.png: 8x8 images drawn 56 px tall ({height} px in all)")
+
 # The anomaly-score histogram with its threshold, and a table's per-feature errors.
 rows = ["f0,f1,f2,f3,label"]
 for i in range(300):
