@@ -1,5 +1,6 @@
 #include <aegrad/autograd/broadcast.hpp>
 
+#include <xtensor/xbuilder.hpp>
 #include <xtensor/xreducer.hpp>
 
 namespace aegrad {
@@ -19,6 +20,8 @@ Shape broadcast_shapes(const std::string& op, const Shape& a, const Shape& b) {
 }
 
 template <class T> Array<T> sum_to_shape(const Array<T>& grad, const Shape& shape) {
+    if (grad.size() == 0)  // xtensor's immediate sum reads an empty input's first element; its sum is 0
+        return Array<T>(xt::zeros<T>(shape));
     const std::size_t lead = grad.dimension() - shape.size();
     std::vector<std::size_t> axes;
     for (std::size_t i = 0; i < grad.dimension(); ++i)

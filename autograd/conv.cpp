@@ -36,16 +36,22 @@ template <class T> std::vector<Tensor<T>> conv_inputs(const Tensor<T>& x, const 
 
 // The raw buffers of a conv op's gradients, each null when its input needs none; the weight's and the
 // bias's with the beta that gemm and the sums write them with.
-template <class T> detail::ConvGradients<T> gradient_buffers(Node<T>& self) {
+// The weight's and bias's gradient buffers. An empty batch runs no kernel, so a fresh buffer is zeroed here:
+// the sum over no samples (left alone, it would return whatever the pool held).
+template <class T> detail::ConvGradients<T> gradient_buffers(Node<T>& self, std::size_t batch) {
     detail::ConvGradients<T> d;
     Node<T>& wn = *self.inputs[1];
     if (wn.requires_grad) {
         d.dw_beta = grad_buffer_for_write(wn);
+        if (batch == 0 && d.dw_beta == T(0))
+            wn.grad.fill(T(0));
         d.dw = wn.grad.data();
     }
     if (self.inputs.size() > 2 && self.inputs[2]->requires_grad) {
         Node<T>& bn = *self.inputs[2];
         d.db_beta = grad_buffer_for_write(bn);
+        if (batch == 0 && d.db_beta == T(0))
+            bn.grad.fill(T(0));
         d.db = bn.grad.data();
     }
     return d;
@@ -82,7 +88,7 @@ Tensor<T> conv2d(const Tensor<T>& x, const Tensor<T>& weight, const Tensor<T>& b
     return Tensor<T>::from_op(std::move(out), "conv2d" + epilogue_suffix(epilogue), conv_inputs(x, weight, bias),
                               [g, N, Cout, epilogue](Node<T>& self, BackwardContext<T>& ctx) {
         Node<T>& xn = *self.inputs[0];
-        auto d = gradient_buffers(self);
+        auto d = gradient_buffers(self, N);
         if (xn.requires_grad) {
             if (grad_buffer_for_write(xn) == T(0))
                 xn.grad.fill(T(0));
@@ -127,7 +133,7 @@ Tensor<T> conv_transpose2d(const Tensor<T>& x, const Tensor<T>& weight, const Te
     return Tensor<T>::from_op(std::move(out), "conv_transpose2d" + epilogue_suffix(epilogue),
                               conv_inputs(x, weight, bias), [g, N, Cin, epilogue](Node<T>& self, BackwardContext<T>& ctx) {
         Node<T>& xn = *self.inputs[0];
-        auto d = gradient_buffers(self);
+        auto d = gradient_buffers(self, N);
         Array<T> dx;
         if (xn.requires_grad) {
             dx = Array<T>::from_shape(xn.shape);

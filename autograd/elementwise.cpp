@@ -81,8 +81,12 @@ template <class T> Tensor<T> sqrt(const Tensor<T>& x) {
 }
 
 template <class T> Tensor<T> pow(const Tensor<T>& x, Scalar<T> p) {
+    // d/dx x^p = p x^(p-1); for p = 0 that is 0 everywhere, where the formula gives 0 * inf = NaN at x = 0.
     return Tensor<T>::from_op(xt::pow(x.value(), p), "pow", {x}, [p](Node<T>& self, BackwardContext<T>& ctx) {
-        accumulate_grad(*self.inputs[0], ctx.grad() * p * xt::pow(self.inputs[0]->get_value(), p - T(1)));
+        if (p == T(0))
+            accumulate_grad(*self.inputs[0], Array<T>(xt::zeros_like(ctx.grad())));
+        else
+            accumulate_grad(*self.inputs[0], ctx.grad() * p * xt::pow(self.inputs[0]->get_value(), p - T(1)));
     });
 }
 

@@ -83,7 +83,8 @@ void max_pool_2x2(const T* in, const PoolGeometry& g, std::size_t p0, std::size_
                 const T candidates[3] = {top[j + 1], bottom[j], bottom[j + 1]};
                 const std::uint32_t offsets[3] = {where + 1, where + std::uint32_t(g.W), where + std::uint32_t(g.W) + 1};
                 for (int k = 0; k < 3; ++k) {
-                    const bool better = candidates[k] > best || (candidates[k] != candidates[k] && best == best);
+                    // NaN propagates and, as in the general loop and PyTorch, the last NaN of a window is the winner
+                    const bool better = candidates[k] > best || candidates[k] != candidates[k];
                     best = better ? candidates[k] : best;
                     where = better ? offsets[k] : where;
                 }

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 #include <xtensor/xbroadcast.hpp>
+#include <xtensor/xbuilder.hpp>
 #include <xtensor/xreducer.hpp>
 
 namespace aegrad {
@@ -38,7 +39,16 @@ Shape kept_shape(const Shape& shape, const std::vector<std::size_t>& axes) {
 // sum or mean (scale = 1/count) over axes; backward broadcasts scale * grad back to the input's shape.
 template <class T>
 Tensor<T> reduce(const char* op, const Tensor<T>& x, const std::vector<std::size_t>& axes, bool keepdims, T scale) {
-    Array<T> out = xt::sum(x.value(), axes, xt::evaluation_strategy::immediate);
+    Array<T> out;
+    if (x.size() == 0) {  // xtensor's immediate sum reads an empty input's first element; its sum is 0
+        Shape reduced;
+        for (std::size_t i = 0; i < x.dim(); ++i)
+            if (!std::binary_search(axes.begin(), axes.end(), i))
+                reduced.push_back(x.shape()[i]);
+        out = xt::zeros<T>(reduced);
+    } else {
+        out = xt::sum(x.value(), axes, xt::evaluation_strategy::immediate);
+    }
     if (scale != T(1))
         out *= scale;
     const Shape kept = kept_shape(x.shape(), axes);

@@ -99,7 +99,9 @@ template <class T> void zero_outside_reads(T* row, const Tap& tap, const ConvGeo
 
 // The range [a, b) of a row of `total` entries whose shifted source index stays inside the row.
 std::pair<long, long> shifted_range(long shift, long total) {
-    const long a = std::max(0L, -shift), b = std::min(total, total - shift);
+    // Both ends clamped to the row: a shift of the whole row or more (an image smaller than the kernel's
+    // reach) leaves nothing to copy, and the start must not run past the end.
+    const long a = std::min(total, std::max(0L, -shift)), b = std::min(total, total - shift);
     return {a, std::max(a, b)};
 }
 

@@ -84,6 +84,31 @@ TEST_CASE("conv2d equals its definition over strides, paddings and dilations") {
         }
 }
 
+TEST_CASE("On images smaller than the kernel's reach, conv2d and conv_transpose2d's input gradient equal their definitions") {
+    // 'same' stride-1 convolutions of 1x1, 2x2 and 1x3 images: the shifted path's shifts reach past whole rows.
+    struct Case {
+        Shape image;
+        std::size_t k, pad;
+    };
+    for (const Case& c : {Case{{2, 1, 1, 1}, 3, 1}, Case{{2, 2, 2, 2}, 5, 2}, Case{{2, 1, 1, 3}, 3, 1}, Case{{2, 1, 3, 1}, 3, 1}})
+        for (int threads : {1, 2}) {
+            CAPTURE(c.k);
+            CAPTURE(threads);
+            ThreadsFor t(threads);
+            const std::size_t C = c.image[1];
+            auto x = random_tensor(c.image, 1), w = random_tensor({3, C, c.k, c.k}, 2), b = random_tensor({3}, 3);
+            const auto o = Conv2dOptions().padding(static_cast<int>(c.pad));
+            CHECK(xt::allclose(conv2d(x, w, b, o).value(), conv2d_by_definition(x.value(), w.value(), b.value(), o), 1e-12, 1e-12));
+            // conv_transpose2d with the same kernel from 3 channels back to C: its input gradient for an upstream
+            // G is conv2d(G, w), the adjoint of the adjoint.
+            auto z = random_tensor({c.image[0], 3, c.image[2], c.image[3]}, 4);
+            auto G = random_tensor({c.image[0], C, c.image[2], c.image[3]}, 5, false);
+            sum(conv_transpose2d(z, w, {}, ConvTranspose2dOptions().padding(static_cast<int>(c.pad))) * G).backward();
+            CHECK(xt::allclose(z.grad(), conv2d_by_definition(G.value(), w.value(), xt::zeros<double>({std::size_t(3)}), o),
+                               1e-12, 1e-12));
+        }
+}
+
 TEST_CASE("conv_transpose2d equals its scatter definition, and Géron's decoder sizes") {
     const ConvTranspose2dOptions options[] = {ConvTranspose2dOptions(), ConvTranspose2dOptions().stride(2),
                                               ConvTranspose2dOptions().stride(2).padding(1).output_padding(1),
@@ -164,7 +189,7 @@ TEST_CASE("pooling and upsampling on worked examples") {
 
 namespace {
 // max_pool2d with a 2x2 window, written as the definition: scan each window in row-major order, keep the
-// first maximum, let the first NaN win. Returns the pooled values and each window's winner (plane offset).
+// first maximum, let the last NaN win (PyTorch's rule: `val > max || isnan(val)`). Returns the pooled values and each window's winner (plane offset).
 template <class T>
 std::pair<xt::xarray<T>, std::vector<std::size_t>> reference_max_pool_2x2(const xt::xarray<T>& x) {
     const std::size_t planes = x.shape()[0] * x.shape()[1], H = x.shape()[2], W = x.shape()[3], Ho = H / 2, Wo = W / 2;
@@ -176,7 +201,7 @@ std::pair<xt::xarray<T>, std::vector<std::size_t>> reference_max_pool_2x2(const 
             std::size_t best = 2 * oh * W + 2 * ow;
             for (std::size_t at : {best, best + 1, best + W, best + W + 1}) {
                 const T v = x.data()[p * H * W + at], b = x.data()[p * H * W + best];
-                if (v > b || (std::isnan(v) && !std::isnan(b)))
+                if (v > b || std::isnan(v))
                     best = at;
             }
             out.data()[p * Ho * Wo + o] = x.data()[p * H * W + best];

@@ -79,6 +79,35 @@ TEST_CASE("im2col matches its definition and col2im is its adjoint, on both path
         }
 }
 
+TEST_CASE("im2col on images smaller than the kernel's reach writes its column matrix and nothing past it") {
+    // A shift of a whole row or more past the image: the shifted path once filled zeros beyond the row's end.
+    const ConvGeometry cases[] = {geometry(1, 1, 1, 3, 1, 1, 1), geometry(2, 2, 2, 5, 1, 2, 1), geometry(1, 1, 3, 3, 1, 1, 1),
+                                  geometry(1, 3, 1, 3, 1, 1, 1), geometry(1, 1, 1, 3, 1, 2, 2)};
+    for (const auto& g : cases)
+        for (std::size_t batch : {1, 2})
+            for (int threads : {1, 2}) {
+                CAPTURE(g.height);
+                CAPTURE(g.width);
+                CAPTURE(g.kernel_h);
+                CAPTURE(batch);
+                CAPTURE(threads);
+                ThreadsFor t(threads);
+                const std::size_t cols = batch * g.positions(), guard = 64;
+                const auto images = random_values(batch * g.image_size(), 5);
+                std::vector<double> col(g.rows() * cols + guard, -7.0);
+                im2col(images.data(), batch, g, col.data());
+                for (std::size_t r = 0; r < g.rows(); ++r)
+                    for (std::size_t k = 0; k < cols; ++k)
+                        REQUIRE(col[r * cols + k] == column_entry(images, batch, g, r, k));
+                for (std::size_t k = g.rows() * cols; k < col.size(); ++k)
+                    REQUIRE(col[k] == -7.0);  // the guard past the end is untouched
+                std::vector<double> back(images.size() + guard, -7.0);
+                col2im(col.data(), batch, g, back.data());
+                for (std::size_t k = images.size(); k < back.size(); ++k)
+                    REQUIRE(back[k] == -7.0);
+            }
+}
+
 TEST_CASE("Layout conversions round-trip, add the bias, gate and sum per channel") {
     const std::size_t N = 3, C = 4, P = 5;
     const auto x = random_values(N * C * P, 3);
