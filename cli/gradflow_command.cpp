@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <xtensor/xview.hpp>
 
+#include <aegrad/data/atomic_file.hpp>
 #include <aegrad/autograd/blas_runtime.hpp>
 #include <aegrad/autograd/detail/parallel.hpp>
 #include <aegrad/autograd/dot_export.hpp>
@@ -159,7 +160,7 @@ void run_gradflow(const GradflowArgs& a) {
     const RunResult tied = train_one(true, a, data.train, data.test);
     const RunResult untied = train_one(false, a, data.train, data.test);
     const std::string text = report(a, data.train.features(), tied, untied);
-    std::ofstream((fs::path(a.out) / "report.txt").string()) << text;
+    data::write_file_atomically((fs::path(a.out) / "report.txt").string(), [&](std::ostream& out) { out << text; });
     fmt::print("\n{}\nresults in {}/: report.txt; tied/ and untied/ each hold gradflow.csv, gradflow-*.svg (and .png), "
                "graph.dot{}\n",
                text, a.out, std::system("command -v dot > /dev/null 2>&1") == 0 ? ", graph.svg" : "");

@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include <aegrad/data/atomic_file.hpp>
 #include <aegrad/autograd/blas_runtime.hpp>
 #include <aegrad/autograd/detail/parallel.hpp>
 #include "commands.hpp"
@@ -174,16 +175,16 @@ void run_semisup(const SemisupArgs& a) {
     const auto test = labelled_images(a.data_dir, data::Split::test, 0);
     fs::create_directories(a.out);
 
-    std::ofstream csv((fs::path(a.out) / "semisup.csv").string());
-    csv << "labels,method,seed,test_accuracy,seconds\n";
+    // semisup.csv is rewritten whole (atomically) after every run, so a kill keeps the runs finished so far.
+    std::string csv = "labels,method,seed,test_accuracy,seconds\n";
     std::vector<models::ScarceLabelsRow> rows;
     const auto run = [&](const std::shared_ptr<models::Autoencoder>& model, const std::vector<std::string>& methods,
                          const std::string& name) {
         options.methods(methods).pretrained_name(name);
         const auto [encoder, factory] = encoder_and_factory(model);
         const auto these = models::run_scarce_labels(encoder, factory, train, test, options, [&](const models::ScarceLabelsRow& r) {
-            csv << fmt::format("{},{},{},{:.6f},{:.2f}\n", r.labels, r.method, r.seed, r.test_accuracy, r.seconds)
-                << std::flush;
+            csv += fmt::format("{},{},{},{:.6f},{:.2f}\n", r.labels, r.method, r.seed, r.test_accuracy, r.seconds);
+            data::write_file_atomically((fs::path(a.out) / "semisup.csv").string(), [&](std::ostream& out) { out << csv; });
             if (!a.quiet)
                 fmt::print(stderr, "  {:>6} labels  {:<22} seed {}  {} epochs  test accuracy {:.2f}%\n", r.labels,
                            r.method, r.seed, r.epochs, 100 * r.test_accuracy);
@@ -219,7 +220,7 @@ void run_semisup(const SemisupArgs& a) {
     std::stable_sort(rows.begin(), rows.end(), [](const auto& x, const auto& y) { return x.labels < y.labels; });
     const auto summary = models::summarise(rows);
     const std::string table = models::summary_table(summary);
-    std::ofstream((fs::path(a.out) / "semisup.txt").string()) << table;
+    data::write_file_atomically((fs::path(a.out) / "semisup.txt").string(), [&](std::ostream& out) { out << table; });
 
     std::map<std::string, data::Series> series;
     for (const auto& s : summary) {

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <aegrad/data/atomic_file.hpp>
 #include <aegrad/autograd/blas_runtime.hpp>
 #include <aegrad/autograd/detail/parallel.hpp>
 #include "commands.hpp"
@@ -249,11 +250,7 @@ void write_results(const TrainArgs& a, models::Autoencoder& model, models::Objec
         {"data", data.description},      {"input_shape", std::vector<std::size_t>(a.spec.input.begin(), a.spec.input.end())},
         {"scale", data::to_string(data.scaler.kind)},
         {"blas_core", blas_core_name()}, {"threads", num_threads()}};
-    {
-        const std::string tmp = file("metrics.json.tmp");
-        std::ofstream(tmp) << metrics.dump(2) << "\n";
-        fs::rename(tmp, file("metrics.json"));
-    }
+    data::write_file_atomically(file("metrics.json"), [&](std::ostream& out) { out << metrics.dump(2) << "\n"; });
     fmt::print("test MSE {:.5f}, validation loss {:.5f} (reconstruction {:.5f}) after {} epochs in {:.1f} s ({:.0f} "
                "training images/s)\n",
                test_mse, validation.loss, validation.reconstruction, history.epochs.size(), seconds, samples_per_s);

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include <aegrad/autograd/grad_mode.hpp>
+#include <aegrad/data/atomic_file.hpp>
 #include <aegrad/data/svg_plot.hpp>
 
 namespace aegrad::nn {
@@ -105,16 +106,11 @@ void GradientFlow::on_step_end(Module& model, std::size_t step, double loss) {
 }
 
 void GradientFlow::write_csv(const std::string& path) const {
-    const std::string tmp = fmt::format("{}.tmp.{}", path, getpid());
-    {
-        std::ofstream out(tmp);
+    data::write_file_atomically(path, [&](std::ostream& out) {
         out << "step,metric,name,value\n";
         for (const auto& r : rows_)
             out << fmt::format("{},{},\"{}\",{:.8g}\n", r.step, r.metric, r.name, r.value);
-        if (!out)
-            throw std::runtime_error(fmt::format("{}: cannot write", path));
-    }
-    std::filesystem::rename(tmp, path);
+    });
 }
 
 std::vector<std::string> GradientFlow::plot_svgs(const std::string& dir, const std::string& prefix) const {

@@ -9,22 +9,18 @@
 
 #include <fmt/format.h>
 
+#include <aegrad/data/atomic_file.hpp>
+
 namespace aegrad::nn {
 
 void History::write_csv(const std::string& path) const {
-    const std::string tmp = fmt::format("{}.tmp.{}", path, getpid());
-    {
-        std::ofstream out(tmp);
+    data::write_file_atomically(path, [&](std::ostream& out) {
         out << "phase,epoch,loss,val_loss,seconds,samples_per_s,lr,rss_mb,new_buffers\n";
         for (const auto& e : epochs)
             out << fmt::format("{},{},{:.8g},{},{:.4f},{:.1f},{:.6g},{:.1f},{}\n", e.phase, e.epoch, e.loss,
                                std::isnan(e.val_loss) ? std::string() : fmt::format("{:.8g}", e.val_loss), e.seconds,
                                e.samples_per_s, e.lr, e.rss_mb, e.new_buffers);
-        if (!out)
-            throw std::runtime_error(fmt::format("{}: cannot write the history", path));
-    }
-    if (std::rename(tmp.c_str(), path.c_str()) != 0)
-        throw std::runtime_error(fmt::format("{}: cannot write the history", path));
+    });
 }
 
 double resident_memory_mb() {

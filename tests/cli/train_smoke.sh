@@ -28,6 +28,20 @@ grep -q '"params": 52128' "$work/out/metrics.json" || fail "wrong parameter coun
 [[ $(wc -l < "$work/out/history.csv") -eq 4 ]] || fail "history.csv should hold a header and 3 epochs"
 grep -q '^pretrain 1/2,1,' "$work/out/history.csv" || fail "history.csv lacks the first phase"
 
+# A full disk (here a 64 KB file-size limit, SIGXFSZ ignored) during a second run into the same folder:
+# exit 1 with the file named, the first run's model and metrics byte for byte as they were, no temporary
+# file left. (history.csv is rewritten every epoch, so it shows the new run's first epoch.)
+cp -r "$work/out" "$work/before"
+rc=0
+(trap '' XFSZ; ulimit -f 128; exec "$aegrad" train --data "$work/data" --layers 64,16 --epochs 1 --train-samples 2000 \
+  --test-samples 500 --quiet --out "$work/out") > "$work/full.log" 2>&1 || rc=$?
+[[ $rc -eq 1 ]] || { cat "$work/full.log"; fail "a full disk must exit 1, not $rc"; }
+grep -q "$work/out/" "$work/full.log" || { cat "$work/full.log"; fail "the failed write should name its file"; }
+for f in model.safetensors metrics.json reconstructions.png; do
+  cmp -s "$work/before/$f" "$work/out/$f" || fail "a failed run changed the earlier $f"
+done
+ls "$work/out" | grep -q '\.tmp' && fail "temporary files left behind: $(ls "$work/out")"
+
 mse=$(sed -n 's/.*"test_mse": \([0-9.e-]*\).*/\1/p' "$work/out/metrics.json")
 eval_mse=$("$aegrad" eval "$work/out/model.safetensors" --data "$work/data" --test-samples 500 | awk '{print $3}')
 awk -v a="$mse" -v b="$eval_mse" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d < 1e-5) }' \
