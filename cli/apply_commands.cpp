@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "number_checks.hpp"
 #include "data_flags.hpp"
 #include "model_spec.hpp"
 #include "output_files.hpp"
@@ -144,7 +145,7 @@ void add_score_command(CLI::App& app) {
         ->required();
     cmd->add_option("--anomaly-label", a->anomaly_label,
                     "The anomalies' label: an integer or a class name (default: 1, when the labels are all 0 or 1)");
-    cmd->add_option("--fpr", a->fpr, "The false-positive rate the threshold allows")->check(CLI::Range(0.0, 1.0))->capture_default_str();
+    cmd->add_option("--fpr", a->fpr, "The false-positive rate the threshold allows")->check(number_between(0.0, 1.0))->capture_default_str();
     cmd->add_option("--top", a->top, "Images: how many of the most anomalous to draw")->check(CLI::Range(1, 100))->capture_default_str();
     cmd->callback([a] {
         if (extension_of(a->out) != ".csv")

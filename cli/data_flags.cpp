@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "number_checks.hpp"
 
 namespace aegrad::cli {
 
@@ -58,7 +59,7 @@ void add_training_data_flags(CLI::App& cmd, DataFlags& f) {
     cmd.add_option("--test-labels", f.test_labels, "NPY or IDX test data: its labels file");
     add_file_flags(cmd, f);
     cmd.add_option("--test-fraction", f.test_fraction, "Without --test-data: the share of --data held out for testing (seeded)")
-        ->check(CLI::Range(0.0, 1.0))
+        ->check(number_between(0.0, 1.0))
         ->capture_default_str();
     cmd.add_option("--scale", f.scale, "Per-feature scaling fitted on the training part: none, minmax or standard")
         ->check(CLI::IsMember({"none", "minmax", "standard"}))

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "number_checks.hpp"
 #include "data_flags.hpp"
 #include "model_spec.hpp"
 #include "output_files.hpp"
@@ -38,7 +39,7 @@ void add_embed_command(CLI::App& app) {
     cmd->add_option("--codes", a->codes, "Also write the 2-D points as FILE.npy ([N, 2] float32, in data order)");
     cmd->add_option("--method", a->method, "tsne or pca")->check(CLI::IsMember({"tsne", "pca"}))->capture_default_str();
     cmd->add_option("--perplexity", a->perplexity, "t-SNE: the effective number of neighbours")
-        ->check(CLI::Range(2.0, 1000.0))->capture_default_str();
+        ->check(number_between(2.0, 1000.0))->capture_default_str();
     cmd->add_option("--iterations", a->iterations, "t-SNE: gradient steps (the first 250 exaggerate P)")
         ->check(CLI::Range(251, 100000))->capture_default_str();
     cmd->add_option("--init", a->init, "t-SNE's start: pca (deterministic) or random (from --seed)")

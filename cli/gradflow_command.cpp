@@ -14,6 +14,7 @@
 #include <aegrad/autograd/dot_export.hpp>
 #include <aegrad/autograd/losses.hpp>
 #include "commands.hpp"
+#include "number_checks.hpp"
 #include "data_flags.hpp"
 #include "model_spec.hpp"
 #include <aegrad/nn/gradient_flow.hpp>
@@ -175,10 +176,10 @@ void add_gradflow_command(CLI::App& app) {
         ->check(CLI::IsMember({"dense", "conv"}))
         ->capture_default_str();
     cmd->add_option("--layers", a->layers, "Encoder sizes, the last the coding size (dense 100,30; conv 16,32,64,30)");
-    cmd->add_option("--epochs", a->epochs, "Epochs for each model")->check(CLI::PositiveNumber)->capture_default_str();
-    cmd->add_option("--batch", a->batch, "Batch size")->check(CLI::PositiveNumber)->capture_default_str();
-    cmd->add_option("--lr", a->lr, "Adam learning rate")->check(CLI::PositiveNumber)->capture_default_str();
-    cmd->add_option("--every", a->every, "Log every N steps")->check(CLI::PositiveNumber)->capture_default_str();
+    cmd->add_option("--epochs", a->epochs, "Epochs for each model")->check(positive_number())->capture_default_str();
+    cmd->add_option("--batch", a->batch, "Batch size")->check(positive_number())->capture_default_str();
+    cmd->add_option("--lr", a->lr, "Adam learning rate")->check(positive_number())->capture_default_str();
+    cmd->add_option("--every", a->every, "Log every N steps")->check(positive_number())->capture_default_str();
     cmd->add_option("--seed", a->seed, "Seed")->capture_default_str();
     cmd->add_option("--threads", a->threads, "Threads, 0 for every core (aegrad splits the work itself; OpenBLAS runs single-threaded)")->check(CLI::Range(0, 64))->capture_default_str();
     add_training_data_flags(*cmd, a->data);

@@ -15,6 +15,7 @@
 #include <aegrad/autograd/blas_runtime.hpp>
 #include <aegrad/autograd/detail/parallel.hpp>
 #include "commands.hpp"
+#include "number_checks.hpp"
 #include "model_spec.hpp"
 #include <aegrad/data/dataset.hpp>
 #include <aegrad/data/svg_plot.hpp>
@@ -251,7 +252,7 @@ void add_semisup_command(CLI::App& app) {
     add_tied_flags(*cmd, a->tied, a->untied, a->mirror);
     cmd->add_option("--schedule", a->schedule, "Pretraining: layerwise or joint")
         ->check(CLI::IsMember({"joint", "layerwise"}))->capture_default_str();
-    cmd->add_option("--epochs", a->epochs, "Pretraining epochs")->check(CLI::PositiveNumber)->capture_default_str();
+    cmd->add_option("--epochs", a->epochs, "Pretraining epochs")->check(positive_number())->capture_default_str();
     cmd->add_option("--labels", a->labels, "Numbers of labelled images to try")->capture_default_str();
     cmd->add_option("--pretrain", a->pretrain,
                     "Pretraining objectives to compare: plain, denoising (gaussian:0.2), dropout (0.5), masking "
@@ -268,16 +269,16 @@ void add_semisup_command(CLI::App& app) {
         ->capture_default_str();
     cmd->add_option("--out", a->out, "Folder for the results")->capture_default_str();
     cmd->add_option("--finetune-lr", a->finetune_lr, "Learning rate after unfreezing the pretrained encoder")
-        ->check(CLI::PositiveNumber)->capture_default_str();
+        ->check(positive_number())->capture_default_str();
     cmd->add_option("--frozen-fraction", a->frozen_fraction, "Share of epochs that train the head alone")
-        ->check(CLI::Range(0.0, 1.0))->capture_default_str();
+        ->check(number_between(0.0, 1.0))->capture_default_str();
     cmd->add_option("--joint-weight", a->joint_weight, "joint: the cross-entropy's weight against the reconstruction")
-        ->check(CLI::PositiveNumber)->capture_default_str();
+        ->check(positive_number())->capture_default_str();
     cmd->add_option("--joint-epochs", a->joint_epochs, "joint: passes over the unlabelled pool")
-        ->check(CLI::PositiveNumber)->capture_default_str();
+        ->check(positive_number())->capture_default_str();
     cmd->add_option("--patience", a->patience,
                     "Early stopping on the labelled validation split: epochs without improvement (joint: a tenth)")
-        ->check(CLI::NonNegativeNumber)->capture_default_str();
+        ->check(non_negative_number())->capture_default_str();
     cmd->add_flag("--quiet", a->quiet, "No progress output");
     cmd->callback([a] { run_semisup(*a); });
 }

@@ -14,6 +14,7 @@
 #include <aegrad/autograd/blas_runtime.hpp>
 #include <aegrad/autograd/detail/parallel.hpp>
 #include "commands.hpp"
+#include "number_checks.hpp"
 #include "data_flags.hpp"
 #include "model_spec.hpp"
 #include <aegrad/models/report.hpp>
@@ -105,6 +106,11 @@ models::EpochBudget check_flags(TrainArgs& a) {
         if (a.spec.model == "vae" && a.schedule != "joint")
             throw UsageError(fmt::format("--schedule {}: the VAE has no mirror stages to pretrain one by one; use "
                                          "--schedule joint", a.schedule));
+        if (a.momentum != 0 && a.optimizer != "sgd")
+            throw UsageError(fmt::format("--momentum {}: momentum is for --optimizer sgd (Adam and its kin keep their "
+                                         "own moment estimates)", a.momentum));
+        if (a.momentum >= 1)
+            throw UsageError(fmt::format("--momentum {}: must be below 1, or the steps never shrink", a.momentum));
         if (a.spec.model != "conv" && a.spec.batch_norm)
             throw UsageError("--batch-norm: BatchNorm goes between the conv model's convolutions (--model conv)");
         if (a.spec.model != "dense" && !a.spec.coding_activation.empty())
@@ -316,7 +322,7 @@ void add_train_command(CLI::App& app) {
     cmd->add_option("--layers", args->layers,
                     "Encoder sizes, the last the coding size (dense: units, default 100,30; conv: channels of each "
                     "conv+pool stage, default 16,32,64,30; vae: the hidden sizes, default 150,100)");
-    cmd->add_option("--latent", args->spec.latent, "vae: the size of the code")->check(CLI::PositiveNumber)->capture_default_str();
+    cmd->add_option("--latent", args->spec.latent, "vae: the size of the code")->check(positive_number())->capture_default_str();
     cmd->add_flag("--batch-norm", args->spec.batch_norm, "conv: BatchNorm2d after each convolution but the last");
     cmd->add_option("--coding-activation", args->spec.coding_activation,
                     "dense: the coding layer's activation (default: --activation), e.g. sigmoid for a sparse model");
@@ -340,19 +346,19 @@ void add_train_command(CLI::App& app) {
         ->check(CLI::IsMember({"joint", "layerwise"}))
         ->capture_default_str();
     cmd->add_option("--epochs", args->epochs, "Total epochs (layerwise: split between phases)")
-        ->check(CLI::PositiveNumber)->capture_default_str();
+        ->check(positive_number())->capture_default_str();
     cmd->add_option("--pretrain-epochs", args->pretrain_epochs,
                     "Layerwise: epochs of each pretraining phase, one number for all or one per layer (2,4); "
                     "fine-tuning gets the rest of --epochs");
     cmd->add_option("--finetune-lr-scale", args->finetune_lr_scale,
                     "Layerwise: fine-tuning learning rate = --lr times this (default 2; 1 for the conv mirror layout)")
-        ->check(CLI::PositiveNumber);
-    cmd->add_option("--batch", args->batch, "Batch size")->check(CLI::PositiveNumber)->capture_default_str();
-    cmd->add_option("--lr", args->lr, "Learning rate")->check(CLI::PositiveNumber)->capture_default_str();
+        ->check(positive_number());
+    cmd->add_option("--batch", args->batch, "Batch size")->check(positive_number())->capture_default_str();
+    cmd->add_option("--lr", args->lr, "Learning rate")->check(positive_number())->capture_default_str();
     cmd->add_option("--optimizer", args->optimizer, "adam, nadam, adamw, rmsprop or sgd")
         ->check(CLI::IsMember({"adam", "nadam", "adamw", "rmsprop", "sgd"}))
         ->capture_default_str();
-    cmd->add_option("--momentum", args->momentum, "SGD momentum")->capture_default_str();
+    cmd->add_option("--momentum", args->momentum, "SGD momentum, from 0 to below 1")->check(number_between(0.0, 1.0))->capture_default_str();
     cmd->add_option("--seed", args->seed, "Seed for initialisation and shuffling")->capture_default_str();
     cmd->add_option("--threads", args->threads, "Threads, 0 for every core (aegrad splits the work itself; OpenBLAS runs single-threaded)")->check(CLI::Range(0, 64))->capture_default_str();
     add_training_data_flags(*cmd, args->data);

@@ -97,4 +97,25 @@ for args in "train --epochs 0" "train --layers 100,x" "train --data $work/nowher
   [[ $(wc -l < "$work/err.log") -eq 1 ]] || { cat "$work/err.log"; fail "'aegrad $args' printed more than one line"; }
   echo "aegrad $args -> $(cat "$work/err.log")"
 done
+
+# Usage errors: exit 2 with a readable line, checked before any folder is made; misspellings get a suggestion.
+usage() {  # usage EXPECTED-TEXT ARGS...
+  local want=$1 rc=0; shift
+  "$aegrad" "$@" > "$work/usage.log" 2>&1 || rc=$?
+  [[ $rc -eq 2 ]] || { cat "$work/usage.log"; fail "'aegrad $*' must exit 2, not $rc"; }
+  grep -qF -- "$want" "$work/usage.log" || { cat "$work/usage.log"; fail "'aegrad $*' should say: $want"; }
+  [[ $(wc -l < "$work/usage.log") -eq 1 ]] || fail "'aegrad $*' printed more than one line"
+}
+usage "--epochs: -1 is not a positive number" train --epochs -1 --out "$work/never"
+usage "--lr: nan is not a positive number" train --lr nan --out "$work/never"
+usage "--lr: inf is not a positive number" gradflow --lr inf --out "$work/never"
+usage "--momentum: -3 is not a number from 0 to 1" train --momentum -3 --out "$work/never"
+usage "momentum is for --optimizer sgd" train --momentum 0.9 --out "$work/never"
+usage "--momentum 1: must be below 1" train --optimizer sgd --momentum 1 --out "$work/never"
+usage "--fpr: nan is not a number from 0 to 1" score "$work/out/model.safetensors" --fpr nan --out "$work/never/s.csv"
+usage "'trian' is not a command; did you mean 'train'?" trian
+usage "did you mean --epochs?" train --epoch 3 --out "$work/never"
+usage "a command is required: train, eval" 
+[[ ! -e "$work/never" ]] || fail "a usage error created the output folder"
+"$aegrad" train --help | grep -q "Exit status: 0 done; 1 the work failed" || fail "--help should document the exit status"
 echo "train smoke test passed"
