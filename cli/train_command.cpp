@@ -226,6 +226,11 @@ void write_results(const TrainArgs& a, models::Autoencoder& model, models::Objec
     const std::size_t images_seen = history.epochs.size() * split.train.count();
     const double samples_per_s = history.total_seconds() > 0 ? images_seen / history.total_seconds() : 0;
     const auto file = [&](const char* name) { return (fs::path(a.out) / name).string(); };
+    // A diverged run is a failure, named, and saves nothing (save_parameters also refuses non-finite weights).
+    for (auto [what, value] : {std::pair{"test MSE", test_mse}, {"validation loss", validation.loss}})
+        if (!std::isfinite(value))
+            throw std::runtime_error(fmt::format("{} is {} after training: the run diverged (try a lower --lr); "
+                                                 "nothing was saved in {}", what, std::isnan(value) ? "NaN" : "infinite", a.out));
     nn::save_parameters(model, file("model.safetensors"), a.spec.to_metadata());
     history.write_csv(file("history.csv"));
     const bool images = test.sample.size() == 2;  // single-channel images; other data gets no picture yet

@@ -1,5 +1,8 @@
 #include <aegrad/nn/safetensors.hpp>
 
+#include <algorithm>
+#include <cmath>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -7,6 +10,7 @@
 #include <unistd.h>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "safetensors data is little-endian; so must the host be");
@@ -141,8 +145,21 @@ template <class T>
 void save_parameters(const BasicModule<T>& model, const std::string& path,
                      const std::map<std::string, std::string>& metadata) {
     NamedArrays<T> arrays;
-    for (const auto& [name, p] : model.named_state())
+    for (const auto& [name, p] : model.named_state()) {
+        // A model with a non-finite weight is worthless and would poison whatever loads it: refuse it whole.
+        const auto& v = p.value();
+        const auto bad = std::find_if(v.begin(), v.end(), [](T x) { return !std::isfinite(x); });
+        if (bad != v.end()) {
+            std::size_t flat = static_cast<std::size_t>(bad - v.begin());
+            std::vector<std::size_t> index(v.dimension());
+            for (std::size_t d = v.dimension(); d-- > 0;)
+                index[d] = flat % v.shape()[d], flat /= v.shape()[d];
+            throw std::runtime_error(fmt::format("{}: not saved: {}[{}] is {} (training diverged: try a lower "
+                                                 "learning rate); the previous file, if any, is unchanged",
+                                                 path, name, fmt::join(index, ", "), *bad));
+        }
         arrays.emplace_back(name, p.value());
+    }
     write_safetensors(path, arrays, metadata);
 }
 

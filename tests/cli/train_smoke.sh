@@ -98,6 +98,17 @@ for args in "train --epochs 0" "train --layers 100,x" "train --data $work/nowher
   echo "aegrad $args -> $(cat "$work/err.log")"
 done
 
+# A diverging run is a failure (exit 1) that names what went non-finite and saves no model: one Adam step at
+# --lr 1e300 (no later loss to catch it), and SGD at --lr 1e4 (test MSE infinite).
+for args in "--lr 1e300 --train-samples 256" "--optimizer sgd --lr 1e4 --train-samples 512"; do
+  rc=0
+  "$aegrad" train --data "$work/data" $args --epochs 1 --test-samples 100 --quiet --out "$work/diverged" \
+    > "$work/div.log" 2>&1 || rc=$?
+  [[ $rc -eq 1 ]] || { cat "$work/div.log"; fail "a diverged run ($args) must exit 1, not $rc"; }
+  grep -q "the run diverged" "$work/div.log" || { cat "$work/div.log"; fail "the diverged run ($args) should say so"; }
+  [[ ! -e "$work/diverged/model.safetensors" ]] || fail "a diverged run ($args) saved a model"
+done
+
 # Usage errors: exit 2 with a readable line, checked before any folder is made; misspellings get a suggestion.
 usage() {  # usage EXPECTED-TEXT ARGS...
   local want=$1 rc=0; shift

@@ -132,3 +132,21 @@ TEST_CASE("Corrupt or mismatched files raise errors naming the file and the prob
     fs::remove(good);
     fs::remove(bad);
 }
+
+TEST_CASE("save_parameters refuses a model with a non-finite weight, naming it and its index, and keeps the old file") {
+    const std::string path = temp_path("nonfinite.safetensors");
+    Tied t;
+    save_parameters(t.model, path);
+    const std::string before = slurp(path);
+    Tensor<float> weight = t.e1->weight();  // a handle to the layer's own node
+    weight.mutable_value()(2, 1) = std::numeric_limits<float>::infinity();
+    try {
+        save_parameters(t.model, path);
+        FAIL("a non-finite weight was saved");
+    } catch (const std::runtime_error& e) {
+        CHECK(std::string(e.what()).find("0.weight[2, 1] is inf") != std::string::npos);
+        CHECK(std::string(e.what()).find(path) != std::string::npos);
+    }
+    CHECK(slurp(path) == before);
+    fs::remove(path);
+}
