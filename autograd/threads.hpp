@@ -8,6 +8,8 @@ namespace aegrad {
 
 /// Threads for everything aegrad computes (at least 1). Also pins OpenBLAS to 1 thread of its own.
 /// Default: every core (std::thread::hardware_concurrency), or the AEGRAD_NUM_THREADS environment variable.
+/// May be called from any application thread between jobs (it waits for a running one); from inside
+/// parallel work it throws std::logic_error.
 void set_num_threads(int threads);
 int num_threads();
 

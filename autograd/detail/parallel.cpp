@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <exception>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -131,14 +132,22 @@ int initial_threads() {
     return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
+thread_local bool inside_parallel_region = false;
+
+// The pool has one job slot, so one application thread uses it at a time: `owner` is held for a whole job
+// and while the pool is resized.
 struct Threads {
     Threads() { set(initial_threads()); }
     void set(int n) {
+        if (inside_parallel_region)
+            throw std::logic_error("set_num_threads: called from inside parallel work; call it between jobs");
+        std::lock_guard lock(owner);
         count = std::max(1, n);
         pool.resize(static_cast<std::size_t>(count - 1));
         set_blas_threads(1);
     }
-    int count = 1;
+    std::atomic<int> count{1};
+    std::mutex owner;
     WorkerPool pool;
 };
 
@@ -146,8 +155,6 @@ Threads& threads() {
     static Threads t;
     return t;
 }
-
-thread_local bool inside_parallel_region = false;
 
 } // namespace
 
@@ -162,7 +169,13 @@ std::size_t parallel_parts(std::size_t n, std::size_t grain) {
 void parallel_for(std::size_t n, const std::function<void(std::size_t, std::size_t)>& fn, std::size_t grain) {
     if (n == 0)
         return;
-    const std::size_t parts = parallel_parts(n, grain);
+    if (parallel_parts(n, grain) <= 1) {
+        fn(0, n);
+        return;
+    }
+    // Another application thread has the pool: this job runs on its caller alone rather than wait for it.
+    std::unique_lock owner(threads().owner, std::try_to_lock);
+    const std::size_t parts = owner.owns_lock() ? parallel_parts(n, grain) : 1;
     if (parts <= 1) {
         fn(0, n);
         return;

@@ -22,6 +22,42 @@ using aegrad::testing::random_tensor;
 using aegrad::testing::ThreadsFor;
 
 
+TEST_CASE("parallel_for from several application threads at once covers every index of every call") {
+    // Four threads sharing the pool's one job slot: each call must finish with its own work done, none may
+    // hang (the suite's timeout would say so), whichever of them gets the pool.
+    ThreadsFor t(2);
+    std::vector<std::thread> callers;
+    std::atomic<long> wrong{0};
+    for (int c = 0; c < 4; ++c)
+        callers.emplace_back([&wrong, c] {
+            for (int round = 0; round < 300; ++round) {
+                std::vector<int> seen(257 + c, 0);
+                parallel_for(seen.size(), [&](std::size_t b, std::size_t e) {
+                    for (std::size_t i = b; i < e; ++i)
+                        ++seen[i];
+                });
+                for (int s : seen)
+                    wrong += s != 1;
+            }
+        });
+    for (auto& c : callers)
+        c.join();
+    CHECK(wrong == 0);
+}
+
+TEST_CASE("set_num_threads from inside parallel work is refused, and the pool keeps working") {
+    ThreadsFor t(2);
+    CHECK_THROWS_AS(parallel_for(64, [](std::size_t, std::size_t) { set_num_threads(3); }), std::logic_error);
+    CHECK(num_threads() == 2);
+    std::vector<std::atomic<int>> seen(100);
+    parallel_for(seen.size(), [&](std::size_t b, std::size_t e) {
+        for (std::size_t i = b; i < e; ++i)
+            ++seen[i];
+    });
+    for (auto& s : seen)
+        CHECK(s == 1);
+}
+
 TEST_CASE("parallel_for visits each index once, on any thread count, and rethrows") {
     for (int threads : {1, 2, 3}) {
         ThreadsFor t(threads);
