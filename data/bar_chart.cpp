@@ -24,13 +24,8 @@ std::string bar_chart_svg(const std::vector<Bar>& bars, const BarChartOptions& o
     const double W = left + width + 30, H = top + row * static_cast<double>(bars.size()) + 56;
     const auto px = [&](double v) { return left + v / hi * width; };
 
-    std::string svg = fmt::format("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" "
-                                  "font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%\" "
-                                  "height=\"100%\" fill=\"white\"/>\n",
-                                  W, H);
-    svg += fmt::format("<text x=\"{}\" y=\"24\" font-size=\"15\" text-anchor=\"middle\">{}</text>\n",
-                       std::max(left + width / 2, 8 + 3.9 * static_cast<double>(options.title.size())),
-                       xml_escape(options.title));
+    std::string svg = svg_start(W, H);
+    svg += svg_title(options.title, left + width / 2);
     const double bottom = top + row * static_cast<double>(bars.size());
     for (const Tick& t : linear_ticks(0, hi))
         svg += fmt::format("<line x1=\"{0:.1f}\" x2=\"{0:.1f}\" y1=\"{1}\" y2=\"{2}\" stroke=\"#ddd\"/>"

@@ -1,5 +1,6 @@
 #include <aegrad/data/figure_file.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <stdexcept>
@@ -68,6 +69,18 @@ void write_figure(const std::string& path, const std::string& svg) {
 void write_svg_with_png(const std::string& path, const std::string& svg) {
     write_figure(path, svg);
     write_figure(std::filesystem::path(path).replace_extension(".png").string(), svg);
+}
+
+std::string svg_start(double width, double height) {
+    return fmt::format("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" font-family=\"sans-serif\" "
+                       "font-size=\"12\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n",
+                       width, height);
+}
+
+std::string svg_title(const std::string& title, double centre) {
+    // ~7.8 px a character at 15 px: half of it must fit left of the centre.
+    const double x = std::max(centre, 8 + 3.9 * static_cast<double>(title.size()));
+    return fmt::format("<text x=\"{}\" y=\"24\" font-size=\"15\" text-anchor=\"middle\">{}</text>\n", x, xml_escape(title));
 }
 
 std::string xml_escape(const std::string& text) {

@@ -17,6 +17,11 @@ void write_figure(const std::string& path, const std::string& svg);
 /// Writes `svg` to `path` (an .svg file) and its PNG copy beside it (the same name ending .png).
 void write_svg_with_png(const std::string& path, const std::string& svg);
 
+/// The opening of a figure's SVG: its size in pixels, the font, a white background.
+std::string svg_start(double width, double height);
+/// The figure's title centred at x = `centre`, moved right when it is too wide to fit left of it.
+std::string svg_title(const std::string& title, double centre);
+
 /// `text` with <, > and & escaped, for SVG text and attributes.
 std::string xml_escape(const std::string& text);
 

@@ -62,13 +62,8 @@ std::string scatter_plot_svg(const std::vector<double>& x, const std::vector<dou
     const auto px = [&](double v) { return left + (v - x0) / (x1 - x0) * side; };
     const auto py = [&](double v) { return top + (1 - (v - y0) / (y1 - y0)) * side; };
 
-    std::string svg = fmt::format("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" "
-                                  "font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%\" "
-                                  "height=\"100%\" fill=\"white\"/>\n",
-                                  W, H);
-    svg += fmt::format("<text x=\"{}\" y=\"24\" font-size=\"15\" text-anchor=\"middle\">{}</text>\n",
-                       std::max(left + side / 2, 8 + 3.9 * static_cast<double>(options.title.size())),
-                       xml_escape(options.title));
+    std::string svg = svg_start(W, H);
+    svg += svg_title(options.title, left + side / 2);
     for (const Tick& t : linear_ticks(y0, y1))
         svg += fmt::format("<line x1=\"{0}\" x2=\"{1}\" y1=\"{2:.1f}\" y2=\"{2:.1f}\" stroke=\"#eee\"/>"
                            "<text class=\"y-tick\" x=\"{3}\" y=\"{4:.1f}\" text-anchor=\"end\">{5}</text>\n",

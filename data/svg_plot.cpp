@@ -53,14 +53,8 @@ std::string line_plot_svg(const std::vector<Series>& series, const PlotOptions& 
     auto px = [&](double x) { return left + (x - x0) / (x1 - x0) * (W - left - right); };
     auto py = [&](double y) { return top + (1 - (y - y0) / (y1 - y0)) * (H - top - bottom); };
 
-    std::string svg = fmt::format("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" "
-                                  "font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%\" "
-                                  "height=\"100%\" fill=\"white\"/>\n",
-                                  W, H);
-    // Centred over the plot; a title wider than that (~7.8 px a character) moves right until it fits.
-    const double title_x = std::max((left + W - right) / 2, 8 + 3.9 * static_cast<double>(options.title.size()));
-    svg += fmt::format("<text x=\"{}\" y=\"24\" font-size=\"15\" text-anchor=\"middle\">{}</text>\n", title_x,
-                       xml_escape(options.title));
+    std::string svg = svg_start(W, H);
+    svg += svg_title(options.title, (left + W - right) / 2);  // centred over the plot
     const auto ticks = [](bool log, double lo, double hi) {
         return log ? log_ticks(std::pow(10.0, lo), std::pow(10.0, hi)) : linear_ticks(lo, hi);
     };
