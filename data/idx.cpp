@@ -1,6 +1,8 @@
 #include <aegrad/data/idx.hpp>
 
 #include <cstring>
+#include <fstream>
+#include <iterator>
 
 #include <fmt/format.h>
 #include <zlib.h>
@@ -12,27 +14,79 @@ namespace {
     throw IdxError(fmt::format("{}: {}", path, what));
 }
 
-// The whole (decompressed) contents. zlib reads plain files unchanged and reports a cut gzip stream.
-std::vector<std::uint8_t> read_all(const std::string& path) {
-    gzFile f = gzopen(path.c_str(), "rb");
-    if (!f)
+std::uint32_t big_endian_u32(const std::uint8_t* p) {
+    return (std::uint32_t(p[0]) << 24) | (std::uint32_t(p[1]) << 16) | (std::uint32_t(p[2]) << 8) | p[3];
+}
+
+std::size_t element_size(std::uint8_t type);
+
+// The whole file's bytes, as stored.
+std::vector<std::uint8_t> read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
         fail(path, "cannot open (missing or unreadable)");
-    gzbuffer(f, 1 << 18);
+    return std::vector<std::uint8_t>(std::istreambuf_iterator<char>(in), {});
+}
+
+// The file size an IDX header declares (header and data), once `raw` holds the whole header; 0 while it does
+// not, or when the header is malformed or overflows (read_idx then says what is wrong).
+std::size_t declared_size(const std::vector<std::uint8_t>& raw) {
+    if (raw.size() < 4 || raw[0] != 0 || raw[1] != 0 || element_size(raw[2]) == 0 || raw[3] == 0)
+        return 0;
+    const std::size_t ndims = raw[3], header = 4 + 4 * ndims;
+    if (raw.size() < header)
+        return 0;
+    std::size_t total = element_size(raw[2]);
+    for (std::size_t i = 0; i < ndims; ++i)
+        if (__builtin_mul_overflow(total, std::size_t(big_endian_u32(raw.data() + 4 + 4 * i)), &total))
+            return 0;
+    return __builtin_add_overflow(total, header, &total) ? 0 : total;
+}
+
+// A gzip file's contents, inflated no further than the size its IDX header declares: a small file that
+// inflates to gigabytes (a bomb) is refused after one chunk past that size, not after all of it.
+std::vector<std::uint8_t> inflate_idx(const std::string& path, const std::vector<std::uint8_t>& gz) {
+    z_stream z{};
+    if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
+        fail(path, "zlib could not start inflating");
+    z.next_in = const_cast<Bytef*>(gz.data());
+    z.avail_in = static_cast<uInt>(gz.size());
     std::vector<std::uint8_t> out;
-    std::uint8_t chunk[1 << 16];
-    int n = 0;
-    while ((n = gzread(f, chunk, sizeof chunk)) > 0)
-        out.insert(out.end(), chunk, chunk + n);
-    int err = Z_OK;
-    const std::string message = gzerror(f, &err);
-    gzclose(f);
-    if (n < 0 || (err != Z_OK && err != Z_STREAM_END))
-        fail(path, fmt::format("gzip stream is corrupt or cut short ({}) after {} bytes", message, out.size()));
+    std::vector<std::uint8_t> chunk(1 << 16);
+    std::size_t expected = 0;
+    int rc = Z_OK;
+    while (rc != Z_STREAM_END) {
+        z.next_out = chunk.data();
+        z.avail_out = static_cast<uInt>(chunk.size());
+        rc = inflate(&z, Z_NO_FLUSH);
+        out.insert(out.end(), chunk.data(), chunk.data() + (chunk.size() - z.avail_out));
+        if (rc != Z_OK && rc != Z_STREAM_END) {
+            const std::string message = z.msg ? z.msg : rc == Z_BUF_ERROR ? "unexpected end of file" : "inflate failed";
+            inflateEnd(&z);
+            fail(path, fmt::format("gzip stream is corrupt or cut short ({}) after {} bytes", message, out.size()));
+        }
+        if (expected == 0 && (expected = declared_size(out)) / 1032 > gz.size())  // deflate's best ratio is 1032:1
+            fail(path, fmt::format("the header declares {} bytes, more than a gzip stream of {} bytes can hold",
+                                   expected, gz.size()));
+        if (expected != 0 && out.size() > expected) {
+            inflateEnd(&z);
+            fail(path, fmt::format("the header declares {} bytes but the gzip stream inflates to more (trailing bytes)",
+                                   expected));
+        }
+    }
+    const std::size_t left = z.avail_in;
+    inflateEnd(&z);
+    if (left > 0)
+        fail(path, fmt::format("{} bytes of trailing garbage after the gzip stream", left));
     return out;
 }
 
-std::uint32_t big_endian_u32(const std::uint8_t* p) {
-    return (std::uint32_t(p[0]) << 24) | (std::uint32_t(p[1]) << 16) | (std::uint32_t(p[2]) << 8) | p[3];
+// The whole contents, inflated when the file is gzip (magic 1f 8b).
+std::vector<std::uint8_t> read_all(const std::string& path) {
+    std::vector<std::uint8_t> raw = read_file(path);
+    if (raw.size() >= 2 && raw[0] == 0x1f && raw[1] == 0x8b)
+        return inflate_idx(path, raw);
+    return raw;
 }
 
 std::size_t element_size(std::uint8_t type) {

@@ -125,6 +125,18 @@ TEST_CASE("Bad IDX files raise errors naming the file and what is wrong") {
         write_plain(dir + "/cut.gz", gz.substr(0, gz.size() / 2));
         expect("cut.gz", "gzip stream is corrupt or cut short");
     }
+    SUBCASE("gzip: a bomb, trailing garbage, a header larger than any stream of its size") {
+        // 10 bytes declared, 50 MB of zeros inflated: refused one chunk past the 10 bytes, not after 50 MB.
+        write_gz(dir + "/bomb.gz", idx_bytes({10}, std::vector<std::uint8_t>(50u << 20, 0)));
+        expect("bomb.gz", "the header declares 18 bytes but the gzip stream inflates to more");
+        write_gz(dir + "/ok.gz", good);
+        std::ifstream in(dir + "/ok.gz", std::ios::binary);
+        const std::string gz((std::istreambuf_iterator<char>(in)), {});
+        write_plain(dir + "/garbage.gz", gz + "garbage");
+        expect("garbage.gz", "7 bytes of trailing garbage after the gzip stream");
+        write_gz(dir + "/huge.gz", idx_bytes({65535, 65535, 255}, ramp(100)));
+        expect("huge.gz", "more than a gzip stream of");
+    }
     SUBCASE("missing file") { expect("nope", "cannot open"); }
     fs::remove_all(dir);
 }
