@@ -194,6 +194,21 @@ std::shared_ptr<models::StackedAutoencoder> ModelSpec::build_dense(std::size_t i
 
 std::shared_ptr<models::Autoencoder> load_model(const std::string& path, ModelSpec* spec_out) {
     const auto spec = ModelSpec::from_metadata(nn::read_safetensors_metadata(path), path);
+    // The metadata decides how large a model is built, before the tensors are read: each weight matrix
+    // between consecutive sizes must fit in what the file stores, or a 4-byte file could claim a model of
+    // gigabytes (layers=500000).
+    const std::size_t stored = nn::safetensors_value_count(path);
+    std::vector<std::size_t> sizes{spec.model == "conv" ? (spec.input.size() == 3 ? spec.input[0] : 1) : flat_size(spec.input)};
+    for (std::size_t l : spec.layers_or_default())
+        sizes.push_back(l);
+    if (spec.model == "vae")
+        sizes.push_back(spec.latent);
+    for (std::size_t i = 0; i + 1 < sizes.size(); ++i) {
+        std::size_t weights = 0;
+        if (__builtin_mul_overflow(sizes[i], sizes[i + 1], &weights) || weights > stored)
+            throw nn::FormatError(fmt::format("{}: the metadata describes a {} whose {}x{} weights do not fit in the "
+                                              "file's {} bytes of tensors", path, spec.describe(), sizes[i], sizes[i + 1], stored));
+    }
     auto model = spec.build(0);
     nn::load_parameters(*model, path);
     if (spec_out)

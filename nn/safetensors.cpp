@@ -107,6 +107,14 @@ std::map<std::string, std::string> read_safetensors_metadata(const std::string& 
     return out;
 }
 
+std::size_t safetensors_value_count(const std::string& path) {
+    std::size_t data_begin = 0;
+    const std::string file = read_file(path);
+    parse_header(path, file, data_begin);
+    // Every tensor's values are in the data section, so its size bounds their number (any dtype: 1 byte or more).
+    return file.size() - data_begin;
+}
+
 template <class T> NamedArrays<T> read_safetensors(const std::string& path) {
     const std::string file = read_file(path);
     std::size_t data_begin = 0;
@@ -122,17 +130,20 @@ template <class T> NamedArrays<T> read_safetensors(const std::string& path) {
                 fail(path, fmt::format("tensor '{}' has dtype {}, expected {}", name, dtype, dtype_code<T>()));
             const auto shape = entry.at("shape").template get<std::vector<std::size_t>>();
             const auto offsets = entry.at("data_offsets").template get<std::vector<std::size_t>>();
-            std::size_t count = 1;
+            std::size_t count = 1, bytes = 0;  // checked: a crafted shape must not wrap around to a small size
             for (auto d : shape)
-                count *= d;
+                if (__builtin_mul_overflow(count, d, &count))
+                    fail(path, fmt::format("tensor '{}': shape [{}] overflows", name, fmt::join(shape, ", ")));
+            if (__builtin_mul_overflow(count, sizeof(T), &bytes))
+                fail(path, fmt::format("tensor '{}': shape [{}] overflows", name, fmt::join(shape, ", ")));
             if (offsets.size() != 2 || offsets[0] > offsets[1] || offsets[1] > data_size)
                 fail(path, fmt::format("tensor '{}' has data offsets outside the {} data bytes (truncated file?)", name,
                                        data_size));
-            if (offsets[1] - offsets[0] != count * sizeof(T))
+            if (offsets[1] - offsets[0] != bytes)
                 fail(path, fmt::format("tensor '{}': shape [{}] needs {} bytes but its offsets span {}", name,
-                                       fmt::join(shape, ", "), count * sizeof(T), offsets[1] - offsets[0]));
+                                       fmt::join(shape, ", "), bytes, offsets[1] - offsets[0]));
             Array<T> a = Array<T>::from_shape(Shape(shape.begin(), shape.end()));
-            std::memcpy(a.data(), file.data() + data_begin + offsets[0], count * sizeof(T));
+            std::memcpy(a.data(), file.data() + data_begin + offsets[0], bytes);
             out.emplace_back(name, std::move(a));
         } catch (const nlohmann::json::exception& e) {
             fail(path, fmt::format("tensor '{}' has a malformed entry: {}", name, e.what()));

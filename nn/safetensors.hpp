@@ -32,6 +32,10 @@ template <class T> NamedArrays<T> read_safetensors(const std::string& path);
 /// The "__metadata__" string map of a file (empty when it has none). Throws FormatError like the reader.
 std::map<std::string, std::string> read_safetensors_metadata(const std::string& path);
 
+/// An upper bound on the number of values the file's tensors hold (its data section's size in bytes), read
+/// before any tensor is allocated: to check a file's metadata against what it can hold. Throws FormatError.
+std::size_t safetensors_value_count(const std::string& path);
+
 /// Saves a model's parameters and buffers under their named_state() names.
 template <class T>
 void save_parameters(const BasicModule<T>& model, const std::string& path,

@@ -109,6 +109,19 @@ for args in "--lr 1e300 --train-samples 256" "--optimizer sgd --lr 1e4 --train-s
   [[ ! -e "$work/diverged/model.safetensors" ]] || fail "a diverged run ($args) saved a model"
 done
 
+# A model file whose metadata claims more than its tensors can hold (layers=500000 and no tensors) is refused
+# before anything is allocated for it.
+python3 - "$work/claims.safetensors" <<'PY'
+import json, struct, sys
+head = json.dumps({"__metadata__": {"model": "dense", "layers": "500000", "tied": "true", "activation": "relu",
+                                    "output_activation": "none", "input_shape": "28,28"}})
+open(sys.argv[1], "wb").write(struct.pack("<Q", len(head)) + head.encode())
+PY
+rc=0
+"$aegrad" eval "$work/claims.safetensors" > "$work/claims.log" 2>&1 || rc=$?
+[[ $rc -eq 1 ]] && grep -q "weights do not fit in the file's 0 bytes of tensors" "$work/claims.log" \
+  || { cat "$work/claims.log"; fail "a model file claiming 500000 units must be refused (exit 1), not $rc"; }
+
 # Usage errors: exit 2 with a readable line, checked before any folder is made; misspellings get a suggestion.
 usage() {  # usage EXPECTED-TEXT ARGS...
   local want=$1 rc=0; shift

@@ -126,6 +126,14 @@ TEST_CASE("Corrupt or mismatched files raise errors naming the file and the prob
         CHECK_THROWS_WITH(load_parameters(a.model, bad), doctest::Contains("not in the model: decoder.extra"));
         CHECK_THROWS_WITH(load_parameters(a.model, bad), doctest::Contains("shape [3, 3] in the file but [12, 6]"));
     }
+    SUBCASE("a shape whose size overflows to the span of its offsets") {
+        // 2^62 x 4 floats wraps around to 0 bytes, which 0 offsets span: it must not reach the allocator.
+        const std::string head = R"({"0.weight":{"dtype":"F32","shape":[4611686018427387904,4],"data_offsets":[0,0]}})";
+        std::string b(8, '\0');
+        const std::uint64_t n = head.size();
+        std::memcpy(b.data(), &n, 8);
+        expect_error(b + head, "shape [4611686018427387904, 4] overflows");
+    }
     SUBCASE("missing file") {
         CHECK_THROWS_WITH_AS(load_parameters(a.model, good + ".nope"), doctest::Contains("cannot open"), FormatError);
     }
