@@ -17,6 +17,7 @@
 #include "number_checks.hpp"
 #include "data_flags.hpp"
 #include "model_spec.hpp"
+#include "output_files.hpp"
 #include <aegrad/nn/gradient_flow.hpp>
 #include <aegrad/nn/optimizer.hpp>
 #include <aegrad/nn/summary.hpp>
@@ -157,7 +158,7 @@ void run_gradflow(const GradflowArgs& a) {
     if (a.threads > 0)
         set_num_threads(a.threads);
     const TrainTest data = load_train_test(a.data, a.seed);
-    fs::create_directories(a.out);
+    make_output_folder(a.out);
     const RunResult tied = train_one(true, a, data.train, data.test);
     const RunResult untied = train_one(false, a, data.train, data.test);
     const std::string text = report(a, data.train.features(), tied, untied);

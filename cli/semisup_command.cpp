@@ -17,6 +17,7 @@
 #include "commands.hpp"
 #include "number_checks.hpp"
 #include "model_spec.hpp"
+#include "output_files.hpp"
 #include <aegrad/data/dataset.hpp>
 #include <aegrad/data/svg_plot.hpp>
 #include <aegrad/models/conv_autoencoder.hpp>
@@ -174,7 +175,7 @@ void run_semisup(const SemisupArgs& a) {
         if (n > train.size())
             throw UsageError(fmt::format("--labels {}: more than the {} training images", n, train.size()));
     const auto test = labelled_images(a.data_dir, data::Split::test, 0);
-    fs::create_directories(a.out);
+    make_output_folder(a.out);
 
     // semisup.csv is rewritten whole (atomically) after every run, so a kill keeps the runs finished so far.
     std::string csv = "labels,method,seed,test_accuracy,seconds\n";

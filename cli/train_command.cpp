@@ -17,6 +17,7 @@
 #include "number_checks.hpp"
 #include "data_flags.hpp"
 #include "model_spec.hpp"
+#include "output_files.hpp"
 #include <aegrad/models/report.hpp>
 #include <aegrad/data/mnist.hpp>
 #include <aegrad/models/layerwise_pretrainer.hpp>
@@ -292,7 +293,7 @@ void run_train(TrainArgs a) {
         }
     }();
     const DataSplit split = split_validation(a, train, test);
-    fs::create_directories(a.out);  // only once every flag has been checked against the model and the data
+    make_output_folder(a.out);  // only once every flag has been checked against the model and the data
     fmt::print("aegrad train: {}, {} params; {} schedule, {} epochs, batch {}, {} lr {}\n",
                a.spec.describe(), nn::count_parameters(*model), a.schedule, a.epochs, a.batch,
                a.optimizer, a.lr);

@@ -122,6 +122,12 @@ rc=0
 [[ $rc -eq 1 ]] && grep -q "weights do not fit in the file's 0 bytes of tensors" "$work/claims.log" \
   || { cat "$work/claims.log"; fail "a model file claiming 500000 units must be refused (exit 1), not $rc"; }
 
+# An --out where nothing can be written (/proc refuses new files, even to root) fails before any training.
+rc=0
+"$aegrad" train --data "$work/data" --epochs 1 --train-samples 256 --test-samples 100 --out /proc > "$work/ro.log" 2>&1 || rc=$?
+[[ $rc -eq 1 ]] && grep -q -- "--out /proc: cannot write files there" "$work/ro.log" && ! grep -q "epoch" "$work/ro.log" \
+  || { cat "$work/ro.log"; fail "an unwritable --out must fail before training (exit 1), not $rc"; }
+
 # Usage errors: exit 2 with a readable line, checked before any folder is made; misspellings get a suggestion.
 usage() {  # usage EXPECTED-TEXT ARGS...
   local want=$1 rc=0; shift
