@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <sstream>
 
 #include <fmt/format.h>
 #include <xtensor/xbuilder.hpp>
@@ -12,6 +13,21 @@
 #include <xtensor/xoperation.hpp>
 
 namespace aegrad {
+
+std::string Generator::state() const {
+    std::ostringstream out;
+    out << engine_;
+    return out.str();
+}
+
+void Generator::set_state(const std::string& text) {
+    std::istringstream in(text);
+    std::mt19937_64 engine;
+    in >> engine;
+    if (in.fail() || !(in >> std::ws).eof())
+        throw std::invalid_argument("Generator: not a generator state");
+    engine_ = engine;
+}
 
 template <class T> Tensor<T> dropout(const Tensor<T>& x, double p, Generator& gen) {
     if (!(p >= 0.0 && p < 1.0))

@@ -4,6 +4,7 @@
 // variational autoencoder.
 #include <cstdint>
 #include <random>
+#include <string>
 
 #include <aegrad/autograd/options.hpp>
 #include <aegrad/autograd/tensor.hpp>
@@ -16,6 +17,10 @@ public:
     explicit Generator(std::uint64_t seed = 0) : engine_(seed) {}
     void seed(std::uint64_t s) { engine_.seed(s); }
     std::mt19937_64& engine() { return engine_; }
+    /// The engine's whole state as text, and back: what a checkpoint keeps so that a resumed run draws the
+    /// numbers an uninterrupted one would. set_state throws std::invalid_argument for text state() did not write.
+    std::string state() const;
+    void set_state(const std::string& text);
 
 private:
     std::mt19937_64 engine_;

@@ -2,8 +2,11 @@
 
 #include <aegrad/autograd/detail/parallel.hpp>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <numeric>
+#include <sstream>
 #include <stdexcept>
 
 namespace aegrad::data {
@@ -18,10 +21,29 @@ DataLoader::DataLoader(Rows source, std::size_t batch_size, bool shuffle, std::u
 }
 
 void DataLoader::start_epoch() {
+    rng_at_epoch_start_ = rng_;
     std::iota(order_.begin(), order_.end(), 0);
     if (shuffle_)
         std::shuffle(order_.begin(), order_.end(), rng_);
     cursor_ = 0;
+}
+
+DataLoader::Position DataLoader::position() const {
+    std::ostringstream out;
+    out << rng_at_epoch_start_;
+    return {out.str(), cursor_};
+}
+
+void DataLoader::resume(const Position& position) {
+    std::istringstream in(position.generator);
+    std::mt19937_64 rng;
+    in >> rng;
+    if (in.fail() || position.cursor > order_.size())
+        throw std::invalid_argument(fmt::format("DataLoader: cannot resume at sample {} of {}{}", position.cursor,
+                                                order_.size(), in.fail() ? " (not a generator state)" : ""));
+    rng_ = rng;
+    start_epoch();
+    cursor_ = position.cursor;
 }
 
 std::size_t DataLoader::batches_per_epoch() const {

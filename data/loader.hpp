@@ -3,6 +3,7 @@
 // batch. Every sample appears exactly once per epoch (unless drop_last drops the remainder).
 #include <cstdint>
 #include <random>
+#include <string>
 #include <vector>
 
 #include <xtensor/xarray.hpp>
@@ -31,13 +32,24 @@ public:
     /// the buffer pool, so a steady loop reuses the one the previous batch gave back.
     bool next(Batch& batch);
     std::size_t batches_per_epoch() const;
+
+    /// Where the loader is in its epoch: its generator as it was before the epoch's shuffle (text), and how
+    /// many samples it has given out. What a checkpoint saves to continue mid-epoch.
+    struct Position {
+        std::string generator;
+        std::size_t cursor = 0;
+    };
+    Position position() const;
+    /// Restarts the epoch `position` was taken in (the same order) and skips the samples it had given out;
+    /// the loader must have the same source and settings. Throws std::invalid_argument for a bad position.
+    void resume(const Position& position);
     std::size_t samples() const { return order_.size(); }
 
 private:
     Rows source_;
     std::size_t batch_size_;
     bool shuffle_, drop_last_;
-    std::mt19937_64 rng_;
+    std::mt19937_64 rng_, rng_at_epoch_start_;
     std::vector<std::size_t> order_;
     std::size_t cursor_ = 0;
 };

@@ -83,6 +83,8 @@ public:
     /// `aegrad reconstruct` shows beside the reconstruction.
     Masked<float> corrupt(const Tensor<float>& x, Generator& gen) const;
     const ObjectiveOptions& options() const { return options_; }
+    /// The noise's generator, for checkpoints.
+    Generator& generator() { return gen_; }
     /// Whether any option differs from plain reconstruction.
     bool plain() const;
 

@@ -15,6 +15,7 @@ BasicVariationalAutoencoder<T>::BasicVariationalAutoencoder(VariationalAutoencod
     : options_(std::move(o)), gen_(options_.seed()) {
     if (options_.input() == 0 || options_.latent() == 0)
         throw std::invalid_argument("VariationalAutoencoder: the input and latent sizes must be positive");
+    this->register_generator("sampler", gen_);
     encoder_ = this->register_module("encoder", std::make_shared<SequentialT>());
     std::size_t in = options_.input();
     for (std::size_t size : options_.hidden()) {

@@ -3,6 +3,9 @@
 #include <cmath>
 
 #include <aegrad/nn/safetensors.hpp>
+#include <aegrad/nn/training_state.hpp>
+
+#include <fmt/format.h>
 
 namespace aegrad::nn {
 
@@ -30,6 +33,32 @@ void EarlyStopping::on_train_end(Module& model, const History&) {
     auto state = model.named_state();
     for (std::size_t i = 0; i < state.size(); ++i)
         xt::noalias(state[i].second.mutable_value()) = best_values_[i];
+}
+
+void EarlyStopping::save_state(TrainingState& state, const std::string& prefix) const {
+    state.put_number(prefix + "best", best_);
+    state.put(prefix + "best_epoch", std::to_string(best_epoch_));
+    state.put(prefix + "waited", std::to_string(waited_));
+    state.put(prefix + "best_values", std::to_string(best_values_.size()));
+    for (std::size_t i = 0; i < best_values_.size(); ++i)
+        state.put(fmt::format("{}best_values.{}", prefix, i), best_values_[i]);
+}
+
+void EarlyStopping::load_state(const TrainingState& state, const std::string& prefix) {
+    best_ = state.number(prefix + "best");
+    best_epoch_ = static_cast<int>(state.integer(prefix + "best_epoch"));
+    waited_ = static_cast<int>(state.integer(prefix + "waited"));
+    best_values_.clear();
+    for (long i = 0, n = state.integer(prefix + "best_values"); i < n; ++i)
+        best_values_.push_back(state.array(fmt::format("{}best_values.{}", prefix, i)));
+}
+
+void ModelCheckpoint::save_state(TrainingState& state, const std::string& prefix) const {
+    state.put_number(prefix + "best", best_);
+}
+
+void ModelCheckpoint::load_state(const TrainingState& state, const std::string& prefix) {
+    best_ = state.number(prefix + "best");
 }
 
 void ModelCheckpoint::on_epoch_end(Module& model, const History& history, bool&) {

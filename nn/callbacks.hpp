@@ -10,6 +10,8 @@
 
 namespace aegrad::nn {
 
+struct TrainingState;  // training_state.hpp
+
 class Callback {
 public:
     virtual ~Callback() = default;
@@ -22,6 +24,10 @@ public:
     /// Set `stop` to end training after this epoch.
     virtual void on_epoch_end(Module& /*model*/, const History& /*history*/, bool& /*stop*/) {}
     virtual void on_train_end(Module& /*model*/, const History& /*history*/) {}
+    /// What the callback remembers between epochs, put into / read from a checkpoint under names that
+    /// start with `prefix`, so that a resumed fit behaves as an uninterrupted one.
+    virtual void save_state(TrainingState& /*state*/, const std::string& /*prefix*/) const {}
+    virtual void load_state(const TrainingState& /*state*/, const std::string& /*prefix*/) {}
 };
 
 /// Stops when the monitored loss (validation when present, else training) has not improved by
@@ -32,6 +38,8 @@ public:
         : patience_(patience), min_delta_(min_delta), restore_best_(restore_best) {}
     void on_epoch_end(Module& model, const History& history, bool& stop) override;
     void on_train_end(Module& model, const History& history) override;
+    void save_state(TrainingState& state, const std::string& prefix) const override;
+    void load_state(const TrainingState& state, const std::string& prefix) override;
     int best_epoch() const { return best_epoch_; }
 
 private:
@@ -49,6 +57,8 @@ class ModelCheckpoint : public Callback {
 public:
     explicit ModelCheckpoint(std::string path, bool best_only = false) : path_(std::move(path)), best_only_(best_only) {}
     void on_epoch_end(Module& model, const History& history, bool& stop) override;
+    void save_state(TrainingState& state, const std::string& prefix) const override;
+    void load_state(const TrainingState& state, const std::string& prefix) override;
 
 private:
     std::string path_;

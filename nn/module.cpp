@@ -51,6 +51,27 @@ template <class T> std::vector<typename BasicModule<T>::NamedParameter> BasicMod
     return out;
 }
 
+namespace {
+template <class T>
+void collect_generators(const BasicModule<T>& m, const std::string& prefix, std::vector<std::pair<std::string, Generator*>>& out) {
+    for (const auto& [name, g] : m.own_generators())
+        out.emplace_back(prefix + name, g);
+    for (const auto& [name, child] : m.named_children())
+        collect_generators(*child, prefix + name + ".", out);
+}
+} // namespace
+
+template <class T> std::vector<std::pair<std::string, Generator*>> BasicModule<T>::named_generators() const {
+    std::vector<std::pair<std::string, Generator*>> out;
+    collect_generators(*this, "", out);
+    return out;
+}
+
+template <class T> void BasicModule<T>::register_generator(const std::string& name, Generator& gen) {
+    check_name(name);
+    generators_.emplace_back(name, &gen);
+}
+
 template <class T> std::vector<Tensor<T>> BasicModule<T>::parameters() const {
     std::vector<TensorT> out;
     for (auto& [name, p] : named_parameters())
@@ -94,6 +115,9 @@ template <class T> void BasicModule<T>::check_name(const std::string& name) cons
         for (const auto& [n, p] : *list)
             if (n == name)
                 throw std::invalid_argument(fmt::format("{}: a parameter or buffer is already named '{}'", type_name(), name));
+    for (const auto& [n, g] : generators_)
+        if (n == name)
+            throw std::invalid_argument(fmt::format("{}: a generator is already named '{}'", type_name(), name));
     for (const auto& [n, c] : children_)
         if (n == name)
             throw std::invalid_argument(fmt::format("{}: a submodule is already named '{}'", type_name(), name));

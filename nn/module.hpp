@@ -17,6 +17,10 @@
 #include <aegrad/autograd/tensor.hpp>
 #include <aegrad/nn/activation_kind.hpp>
 
+namespace aegrad {
+class Generator;  // autograd/random_ops.hpp
+}
+
 namespace aegrad::nn {
 
 template <class T> class BasicModule;
@@ -73,6 +77,10 @@ public:
     /// Parameters then buffers: everything a model file holds.
     std::vector<NamedParameter> named_state() const;
     const std::vector<std::pair<std::string, ModulePtr>>& named_children() const { return children_; }
+    /// The random generators of this module and its descendants (Dropout's, a VAE's sampler), named like
+    /// parameters: what a checkpoint saves besides the state so that a resumed run draws the same numbers.
+    std::vector<std::pair<std::string, Generator*>> named_generators() const;
+    const std::vector<std::pair<std::string, Generator*>>& own_generators() const { return generators_; }
     /// Leaf modules (no children) in depth-first registration order, with their dotted paths.
     std::vector<std::pair<std::string, BasicModule*>> named_leaves();
 
@@ -102,6 +110,8 @@ protected:
             (*observe)(child, y);
         return y;
     }
+    /// Registers a generator the module draws from in forward (it must live as long as the module).
+    void register_generator(const std::string& name, Generator& gen);
     template <class M> std::shared_ptr<M> register_module(const std::string& name, std::shared_ptr<M> m) {
         check_name(name);
         children_.emplace_back(name, m);
@@ -111,6 +121,7 @@ protected:
 private:
     void check_name(const std::string& name) const;
     std::vector<NamedParameter> params_, buffers_;
+    std::vector<std::pair<std::string, Generator*>> generators_;
     std::vector<std::pair<std::string, ModulePtr>> children_;
     bool training_ = true;
 };

@@ -6,6 +6,7 @@
 #include <aegrad/nn/callbacks.hpp>
 #include <aegrad/nn/conv.hpp>
 #include <aegrad/nn/dense.hpp>
+#include <aegrad/nn/fit_checkpoint.hpp>
 #include <aegrad/nn/gradient_flow.hpp>
 #include <aegrad/nn/history.hpp>
 #include <aegrad/nn/init.hpp>
@@ -23,3 +24,4 @@
 #include <aegrad/nn/shape_layers.hpp>
 #include <aegrad/nn/summary.hpp>
 #include <aegrad/nn/trainer.hpp>
+#include <aegrad/nn/training_state.hpp>

@@ -12,6 +12,7 @@ public:
     explicit BasicDropout(double p, std::uint64_t seed = 0) : p_(p), gen_(seed) {
         if (!(p >= 0.0 && p < 1.0))
             throw std::invalid_argument("Dropout: probability must be in [0, 1)");
+        this->register_generator("generator", gen_);
     }
     Tensor<T> forward(const Tensor<T>& x) override { return this->is_training() ? dropout(x, p_, gen_) : x; }
     std::string type_name() const override { return "Dropout"; }
@@ -27,6 +28,7 @@ public:
     explicit BasicGaussianNoise(double stddev, std::uint64_t seed = 0) : stddev_(stddev), gen_(seed) {
         if (!(stddev >= 0.0))
             throw std::invalid_argument("GaussianNoise: standard deviation must be >= 0");
+        this->register_generator("generator", gen_);
     }
     Tensor<T> forward(const Tensor<T>& x) override {
         return this->is_training() ? gaussian_noise(x, stddev_, gen_) : x;

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <unordered_set>
 
+#include <fmt/format.h>
+
 #include <xsimd/xsimd.hpp>
 #include <xtensor/xmath.hpp>
 #include <xtensor/xoperation.hpp>
@@ -39,6 +41,24 @@ template <class T> void BasicOptimizer<T>::step() {
         ++s.step;
         update(p.mutable_value(), p.grad(), s);
     }
+}
+
+template <class T> std::vector<typename BasicOptimizer<T>::State> BasicOptimizer<T>::state() const {
+    std::vector<State> out;
+    for (const auto& p : params_) {
+        const auto it = state_.find(p.id());
+        out.push_back(it == state_.end() ? State{} : it->second);
+    }
+    return out;
+}
+
+template <class T> void BasicOptimizer<T>::set_state(std::vector<State> state) {
+    if (state.size() != params_.size())
+        throw std::invalid_argument(fmt::format("optimizer: a state of {} parameters for {}", state.size(), params_.size()));
+    state_.clear();
+    for (std::size_t i = 0; i < params_.size(); ++i)
+        if (state[i].step > 0)
+            state_[params_[i].id()] = std::move(state[i]);
 }
 
 template <class T> void BasicOptimizer<T>::zero_grad() {

@@ -25,13 +25,18 @@ public:
     void set_lr(double lr) { lr_ = lr; }
     const std::vector<Tensor<T>>& parameters() const { return params_; }
 
-protected:
-    // Everything an update rule keeps per parameter.
+    /// Everything an update rule keeps per parameter.
     struct State {
-        long step = 0;
-        Array<T> m, v;       // first and second moments / momentum buffer
+        long step = 0;            // updates so far; 0: none, and m and v are not yet sized
+        Array<T> m, v;            // first and second moments / momentum buffer
         double mu_product = 1.0;  // Nadam's running product of momentum coefficients
     };
+    /// Each parameter's state, in parameters() order: what a checkpoint saves to resume the same updates.
+    std::vector<State> state() const;
+    /// Restores what state() returned, for the same parameters; throws std::invalid_argument for another count.
+    void set_state(std::vector<State> state);
+
+protected:
     /// Applies one update to `value` given its gradient; state.step is already incremented.
     virtual void update(Array<T>& value, const Array<T>& grad, State& state) = 0;
 

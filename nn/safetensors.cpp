@@ -13,6 +13,8 @@
 #include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
+#include <aegrad/data/atomic_file.hpp>
+
 static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "safetensors data is little-endian; so must the host be");
 
 namespace aegrad::nn {
@@ -33,19 +35,12 @@ std::string read_file(const std::string& path) {
     return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-// Writes `bytes` to a temporary file beside `path`, flushes it to disk, then renames it over `path`.
+// Writes `bytes` atomically (see data/atomic_file.hpp), as a FormatError naming the file when it fails.
 void write_atomically(const std::string& path, const std::string& bytes) {
-    const std::string tmp = fmt::format("{}.tmp.{}", path, getpid());
-    std::FILE* f = std::fopen(tmp.c_str(), "wb");
-    if (!f)
-        fail(path, fmt::format("cannot create {} ({})", tmp, std::strerror(errno)));
-    const bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size() && std::fflush(f) == 0 &&
-                    fsync(fileno(f)) == 0;
-    const int err = errno;
-    std::fclose(f);
-    if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
-        std::remove(tmp.c_str());
-        fail(path, fmt::format("write failed ({}); the previous file, if any, is unchanged", std::strerror(ok ? errno : err)));
+    try {
+        data::write_file_atomically(path, [&](std::ostream& out) { out.write(bytes.data(), static_cast<std::streamsize>(bytes.size())); });
+    } catch (const std::runtime_error& e) {
+        throw FormatError(fmt::format("{}; the previous file, if any, is unchanged", e.what()));
     }
 }
 } // namespace

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <filesystem>
 
 #include <fmt/format.h>
 #include <xtensor/xmath.hpp>
@@ -50,22 +51,36 @@ History fit(Module& model, Optimizer& optimizer, data::Rows inputs, const LossFn
     using Clock = std::chrono::steady_clock;
     data::DataLoader loader(inputs, options.batch_size(), options.shuffle(), options.seed());
     ProgressLine progress(options.progress());
-    History history;
+    const CheckpointOptions& checkpoint = options.checkpoint();
+    FitPosition at;
+    if (checkpoint.resume() && !checkpoint.path().empty() && std::filesystem::exists(checkpoint.path())) {
+        at = load_fit_checkpoint(checkpoint.path(), model, optimizer, callbacks, checkpoint.generators());
+        if (at.step == 0)
+            loader.resume(at.loader);  // replays the last finished epoch's shuffle: the next one follows on
+    }
+    const auto save = [&] {
+        if (!checkpoint.path().empty())
+            save_fit_checkpoint(checkpoint.path(), at, model, optimizer, callbacks, checkpoint.generators());
+    };
+    History& history = at.history;
     data::Batch batch;
-    std::size_t global_step = 0;
-    for (int epoch = 1; epoch <= options.epochs(); ++epoch) {
+    for (int epoch = static_cast<int>(history.epochs.size()) + 1; !at.stopped && epoch <= options.epochs(); ++epoch) {
         if (options.lr_schedule())
             optimizer.set_lr(options.lr_schedule()(epoch - 1));
         model.train();
-        loader.start_epoch();
+        if (at.step > 0) {
+            loader.resume(at.loader);  // a checkpoint taken mid-epoch: on from its next batch
+        } else {
+            loader.start_epoch();
+            at.loss_sum = 0;
+            at.seen = 0;
+        }
         progress.start_epoch(options.phase(), epoch, options.epochs(), loader.batches_per_epoch());
         const auto start = Clock::now();
         const std::size_t buffers_before = buffer_pool_stats().system_allocations;
-        double loss_sum = 0;
-        std::size_t seen = 0, step = 0;
+        std::size_t seen_here = 0;  // samples trained in this process, for the speed
         while (loader.next(batch)) {
-            ++step;
-            ++global_step;
+            const std::size_t step = ++at.step, global_step = ++at.global_step;
             optimizer.zero_grad();
             for (auto* c : callbacks)
                 c->on_step_begin(model, global_step);
@@ -82,30 +97,35 @@ History fit(Module& model, Optimizer& optimizer, data::Rows inputs, const LossFn
             for (auto* c : callbacks)
                 c->on_after_backward(model, global_step);
             optimizer.step();
-            loss_sum += value * batch.indices.size();
-            seen += batch.indices.size();
-            progress.step(step, loss_sum / seen, seen);
+            at.loss_sum += value * batch.indices.size();
+            at.seen += batch.indices.size();
+            seen_here += batch.indices.size();
+            progress.step(step, at.loss_sum / at.seen, at.seen);
             for (auto* c : callbacks)
                 c->on_step_end(model, global_step, value);
+            if (checkpoint.every_steps() > 0 && global_step % checkpoint.every_steps() == 0) {
+                at.loader = loader.position();
+                save();
+            }
         }
         EpochRecord r;
         r.phase = options.phase();
         r.epoch = epoch;
-        r.loss = seen ? loss_sum / seen : NAN;
+        r.loss = at.seen ? at.loss_sum / at.seen : NAN;
         r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
         r.new_buffers = static_cast<long>(buffer_pool_stats().system_allocations - buffers_before);
-        r.samples_per_s = r.seconds > 0 ? seen / r.seconds : 0;
+        r.samples_per_s = r.seconds > 0 ? seen_here / r.seconds : 0;
         r.lr = optimizer.lr();
         if (options.validation())
             r.val_loss = options.validation()(model);
         r.rss_mb = resident_memory_mb();
         history.epochs.push_back(r);
         progress.end_epoch(r);
-        bool stop = false;
         for (auto* c : callbacks)
-            c->on_epoch_end(model, history, stop);
-        if (stop)
-            break;
+            c->on_epoch_end(model, history, at.stopped);
+        at.step = 0;
+        at.loader = loader.position();
+        save();
     }
     for (auto* c : callbacks)
         c->on_train_end(model, history);

@@ -7,6 +7,7 @@
 
 #include <aegrad/data/loader.hpp>
 #include <aegrad/nn/callbacks.hpp>
+#include <aegrad/nn/fit_checkpoint.hpp>
 #include <aegrad/nn/history.hpp>
 #include <aegrad/nn/lr_schedule.hpp>
 #include <aegrad/nn/module.hpp>
@@ -32,6 +33,10 @@ struct FitOptions {
     AEGRAD_OPTION(LrSchedule, lr_schedule, nullptr)
     /// Computes the validation loss after each epoch (in eval mode, without recording a graph).
     AEGRAD_OPTION(std::function<double(Module&)>, validation, nullptr)
+    /// Checkpoints at every epoch's end (and every N steps), and resuming from one: see fit_checkpoint.hpp.
+    /// A resumed fit returns the whole history, the epochs before the checkpoint included, and `epochs`
+    /// may be more than the checkpointed run's to extend it.
+    AEGRAD_OPTION(CheckpointOptions, checkpoint, {})
 };
 
 /// Thrown when a loss becomes NaN or infinite; says where and which parameters went bad.
