@@ -5,6 +5,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -18,6 +19,7 @@
 #include "data_flags.hpp"
 #include "model_spec.hpp"
 #include "output_files.hpp"
+#include "run_settings.hpp"
 #include <aegrad/models/report.hpp>
 #include <aegrad/data/mnist.hpp>
 #include <aegrad/models/layerwise_pretrainer.hpp>
@@ -39,7 +41,7 @@ struct TrainArgs {
     int epochs = 20, threads = 0;
     std::string pretrain_epochs;
     double finetune_lr_scale = 0;  // 0: the model's default (finetune_scale_for)
-    std::size_t batch = 256;
+    std::size_t batch = 256, checkpoint_every = 0;
     double lr = 1e-3, momentum = 0.0;
     std::uint64_t seed = 42;
     std::size_t validation_samples = 0;
@@ -159,6 +161,42 @@ double finetune_scale_for(const TrainArgs& a) {
     return a.spec.mirror ? 1.0 : 2.0;
 }
 
+std::string checkpoint_folder(const TrainArgs& a) { return (fs::path(a.out) / "checkpoints").string(); }
+
+// What defines the run, for --resume to check: every flag that changes what is trained or how, and the
+// data (its description and the scaling fitted to it). --threads, --quiet and --checkpoint-every do not.
+RunSettings settings_of(const TrainArgs& a, const models::EpochBudget& budget, const TrainTest& data) {
+    RunSettings s;
+    for (const auto& [key, value] : a.spec.to_metadata()) {
+        if (key == "input_shape")
+            s["input shape"] = value;
+        else if (key == "scaler")
+            s["data scaling"] = value;
+        else
+            s["--" + std::regex_replace(key, std::regex("_"), "-")] = value;
+    }
+    const auto text = [](const auto& v) { return fmt::format("{}", v); };
+    s["--schedule"] = a.schedule;
+    s["--epochs"] = text(a.epochs);
+    s["--optimizer"] = a.optimizer;
+    s["--lr"] = text(a.lr);
+    s["--momentum"] = text(a.momentum);
+    s["--batch"] = text(a.batch);
+    s["--seed"] = text(a.seed);
+    s["--lr-schedule"] = a.lr_schedule;
+    s["--early-stopping"] = text(a.early_stopping);
+    s["--validation-samples"] = text(a.validation_samples);
+    if (a.schedule == "layerwise") {
+        s["--finetune-lr-scale"] = text(finetune_scale_for(a));
+        s["pretraining epochs"] = fmt::format("{}", fmt::join(budget.pretrain, ","));
+    }
+    s["data"] = data.description;
+    s["--train-samples"] = text(a.data.train_samples);
+    s["--test-samples"] = text(a.data.test_samples);
+    s["--test-fraction"] = text(a.data.test_fraction);
+    return s;
+}
+
 nn::History train_layerwise(const TrainArgs& a, const models::EpochBudget& budget, models::LayeredAutoencoder& model,
                             const models::ObjectiveOptions& objective, data::Rows train, data::Rows validation) {
     models::LayerwisePretrainer pretrainer(model, models::PretrainOptions()
@@ -170,7 +208,8 @@ nn::History train_layerwise(const TrainArgs& a, const models::EpochBudget& budge
                                                       .seed(a.seed)
                                                       .progress(!a.quiet)
                                                       .optimizer(optimizer_factory(a.optimizer, a.lr, a.momentum))
-                                                      .checkpoint_dir((fs::path(a.out) / "checkpoints").string())
+                                                      .checkpoint_dir(checkpoint_folder(a))
+                                                      .checkpoint_every(a.checkpoint_every)
                                                       .resume(a.resume));
     nn::History history;
     for (const auto& phase : pretrainer.run(train, validation)) {
@@ -202,7 +241,9 @@ DataSplit split_validation(const TrainArgs& a, const data::Dataset& train, const
 
 nn::History train_joint(const TrainArgs& a, models::Autoencoder& model, models::Objective& objective, const DataSplit& split) {
     auto optimizer = optimizer_factory(a.optimizer, a.lr, a.momentum)(model.parameters());
-    nn::CsvLogger csv((fs::path(a.out) / "history.csv").string());
+    // The history so far is watched beside the checkpoint: OUT's own files are written together at the end,
+    // so an interrupted run never leaves a new history beside an older run's model.
+    nn::CsvLogger csv((fs::path(checkpoint_folder(a)) / "history.csv").string());
     std::vector<nn::Callback*> callbacks{&csv};
     nn::EarlyStopping early(a.early_stopping);
     if (a.early_stopping > 0)
@@ -214,7 +255,12 @@ nn::History train_joint(const TrainArgs& a, models::Autoencoder& model, models::
                        .seed(a.seed)
                        .progress(!a.quiet)
                        .lr_schedule(a.lr_schedule.empty() ? nullptr : parse_lr_schedule(a.lr_schedule, a.lr, a.epochs))
-                       .validation([&](nn::Module&) { return objective.evaluate(split.validation).loss; }),
+                       .validation([&](nn::Module&) { return objective.evaluate(split.validation).loss; })
+                       .checkpoint(nn::CheckpointOptions()
+                                       .path((fs::path(checkpoint_folder(a)) / "train.state.safetensors").string())
+                                       .every_steps(a.checkpoint_every)
+                                       .resume(a.resume)
+                                       .generators({{"noise", &objective.generator()}})),
                    callbacks);
 }
 
@@ -272,6 +318,9 @@ void write_results(const TrainArgs& a, models::Autoencoder& model, models::Objec
 
 void run_train(TrainArgs a) {
     const models::EpochBudget budget = check_flags(a);
+    if (a.resume && !fs::exists(fs::path(checkpoint_folder(a)) / "settings.json"))
+        throw UsageError(fmt::format("--resume: nothing to resume in {}: no run was started there (drop --resume to "
+                                     "start one)", a.out));
     if (a.threads > 0)
         set_num_threads(a.threads);
     const TrainTest data = load_train_test(a.data, a.seed);
@@ -294,6 +343,8 @@ void run_train(TrainArgs a) {
     }();
     const DataSplit split = split_validation(a, train, test);
     make_output_folder(a.out);  // only once every flag has been checked against the model and the data
+    start_or_resume(a.out, checkpoint_folder(a), settings_of(a, budget, data), a.resume,
+                    a.lr_schedule.rfind("cosine", 0) != 0);
     fmt::print("aegrad train: {}, {} params; {} schedule, {} epochs, batch {}, {} lr {}\n",
                a.spec.describe(), nn::count_parameters(*model), a.schedule, a.epochs, a.batch,
                a.optimizer, a.lr);
@@ -376,7 +427,12 @@ void add_train_command(CLI::App& app) {
                     "Stop when the validation loss has not improved for PATIENCE epochs, keeping the best weights");
     cmd->add_option("--lr-schedule", args->lr_schedule, "cosine (to 0 over --epochs), step:EVERY:GAMMA or exponential:GAMMA");
     cmd->add_flag("--quiet", args->quiet, "No progress line");
-    cmd->add_flag("--resume", args->resume, "Layerwise: continue after the last finished phase in OUT/checkpoints");
+    cmd->add_flag("--resume", args->resume,
+                  "Continue the run in OUT from its last checkpoint (OUT/checkpoints), with the same settings; more "
+                  "--epochs extend a finished run");
+    cmd->add_option("--checkpoint-every", args->checkpoint_every,
+                    "Also checkpoint every N training steps (checkpoints are written at every epoch's end)")
+        ->check(positive_number());
     cmd->footer("With --schedule layerwise, --noise corrupts every phase's own input: a stacked denoising autoencoder.");
     cmd->callback([args] { run_train(*args); });
 }

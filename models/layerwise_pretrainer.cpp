@@ -97,6 +97,12 @@ std::string LayerwisePretrainer::checkpoint_path(std::size_t index) const {
         .string();
 }
 
+std::string LayerwisePretrainer::state_path(std::size_t index) const {
+    return (std::filesystem::path(options_.checkpoint_dir()) /
+            fmt::format("phase-{}-of-{}.state.safetensors", index + 1, model_.depth() + 1))
+        .string();
+}
+
 std::vector<PhaseReport> LayerwisePretrainer::run(data::Rows train, std::optional<data::Rows> validation) {
     using Clock = std::chrono::steady_clock;
     const std::size_t depth = model_.depth(), phases = depth + 1;
@@ -104,13 +110,15 @@ std::vector<PhaseReport> LayerwisePretrainer::run(data::Rows train, std::optiona
     if (checkpoints)
         std::filesystem::create_directories(options_.checkpoint_dir());
 
-    // Resume after the last phase whose checkpoint exists; a fresh run removes stale ones.
+    // Resume after the last finished pretraining phase (fine-tuning resumes from its own checkpoint, to
+    // carry on when given more epochs); a fresh run removes stale files.
     std::size_t first = 0;
     for (std::size_t i = phases; checkpoints && i-- > 0;) {
         if (!options_.resume()) {
             std::filesystem::remove(checkpoint_path(i));
             std::filesystem::remove(checkpoint_path(i) + ".csv");
-        } else if (first == 0 && std::filesystem::exists(checkpoint_path(i))) {
+            std::filesystem::remove(state_path(i));
+        } else if (first == 0 && i < depth && std::filesystem::exists(checkpoint_path(i))) {
             load_parameters(model_, checkpoint_path(i));
             first = i + 1;
         }
@@ -161,11 +169,21 @@ std::vector<PhaseReport> LayerwisePretrainer::run(data::Rows train, std::optiona
             .phase(report.name);
         if (validation)
             fit_options.validation([&](Module&) { return objective.evaluate(*val_inputs).loss; });
+        if (checkpoints) {
+            report.resumed = options_.resume() && std::filesystem::exists(state_path(phase));
+            fit_options.checkpoint(CheckpointOptions()
+                                       .path(state_path(phase))
+                                       .every_steps(options_.checkpoint_every())
+                                       .resume(options_.resume())
+                                       .generators({{"noise", &objective.generator()}}));
+        }
         report.history = fit(trained, *optimizer, inputs, objective.loss_fn(), fit_options);
         report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
         if (checkpoints) {  // the history first: a checkpoint without its history is never left behind
             report.history.write_csv(checkpoint_path(phase) + ".csv");
             save_parameters(model_, checkpoint_path(phase), {{"phase", report.name}});
+            if (!fine_tune)  // the finished phase's file replaces it
+                std::filesystem::remove(state_path(phase));
         }
         reports.push_back(std::move(report));
     }

@@ -3,8 +3,10 @@
 // LayeredAutoencoder (dense or conv): phase k trains the shallow autoencoder of stage k (encoder stage k +
 // its mirror decoder stage) to reconstruct the codes of stages 0..k-1, computed once per phase; then the
 // whole stack is fine-tuned end to end. Each phase has its own epochs and a fresh optimizer. With a
-// checkpoint folder, every finished phase is saved and a new run resumes after the last finished phase,
-// ending with the same weights as an uninterrupted run.
+// checkpoint folder, the phase in progress is checkpointed at each epoch's end (and every N steps, see
+// nn/fit_checkpoint.hpp) and every finished phase is saved; a resumed run continues where the last
+// checkpoint left off, ending with the same weights as an uninterrupted run. Fine-tuning's checkpoint is
+// kept after it ends, so a finished run resumed with more fine-tuning epochs carries on from it.
 //
 // With an objective, every phase corrupts its own input with the objective's noise: a stacked denoising
 // autoencoder (Vincent et al. 2010). See phase_objective for how each phase adapts it.
@@ -31,8 +33,9 @@ struct PretrainOptions {
     AEGRAD_OPTION(std::uint64_t, seed, 0)
     AEGRAD_OPTION(bool, progress, true)
     AEGRAD_OPTION(std::string, checkpoint_dir, "")  // "" = no checkpoints
-    AEGRAD_OPTION(bool, resume, false)  // continue after the last phase checkpointed in checkpoint_dir;
-                                        // otherwise old checkpoints there are replaced
+    AEGRAD_OPTION(bool, resume, false)  // continue from the checkpoints in checkpoint_dir; otherwise old
+                                        // checkpoints there are replaced
+    AEGRAD_OPTION(std::size_t, checkpoint_every, 0)  // also checkpoint every N steps; 0: at epoch ends only
     AEGRAD_OPTION(OptimizerFactory, optimizer, nullptr)  // default: Adam(1e-3)
     AEGRAD_OPTION(double, finetune_lr_scale, 1.0)  // fine-tuning's learning rate = the optimizer's times this
     AEGRAD_OPTION(ObjectiveOptions, objective, {})  // default: plain reconstruction, mean squared error
@@ -51,8 +54,10 @@ public:
     /// Runs (or resumes) every phase on `train` (floats, or bytes seen as byte / 255); `validation` (optional)
     /// gives per-epoch validation losses on the same codes.
     std::vector<PhaseReport> run(data::Rows train, std::optional<data::Rows> validation = std::nullopt);
-    /// The checkpoint file of phase `index` (0-based; index depth() is fine-tuning).
+    /// The file of finished phase `index` (0-based; index depth() is fine-tuning): the model's weights.
     std::string checkpoint_path(std::size_t index) const;
+    /// The checkpoint of phase `index` in progress (fit_checkpoint.hpp).
+    std::string state_path(std::size_t index) const;
 
 private:
     LayeredAutoencoder& model_;

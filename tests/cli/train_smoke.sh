@@ -30,17 +30,17 @@ grep -q '^pretrain 1/2,1,' "$work/out/history.csv" || fail "history.csv lacks th
 
 # A full disk (here a 64 KB file-size limit, SIGXFSZ ignored) during a second run into the same folder:
 # exit 1 with the file named, the first run's model and metrics byte for byte as they were, no temporary
-# file left. (history.csv is rewritten every epoch, so it shows the new run's first epoch.)
+# file left. (The history of a run in progress is kept in OUT/checkpoints until the run ends.)
 cp -r "$work/out" "$work/before"
 rc=0
 (trap '' XFSZ; ulimit -f 128; exec "$aegrad" train --data "$work/data" --layers 64,16 --epochs 1 --train-samples 2000 \
   --test-samples 500 --quiet --out "$work/out") > "$work/full.log" 2>&1 || rc=$?
 [[ $rc -eq 1 ]] || { cat "$work/full.log"; fail "a full disk must exit 1, not $rc"; }
 grep -q "$work/out/" "$work/full.log" || { cat "$work/full.log"; fail "the failed write should name its file"; }
-for f in model.safetensors metrics.json reconstructions.png; do
+for f in model.safetensors metrics.json reconstructions.png history.csv; do
   cmp -s "$work/before/$f" "$work/out/$f" || fail "a failed run changed the earlier $f"
 done
-ls "$work/out" | grep -q '\.tmp' && fail "temporary files left behind: $(ls "$work/out")"
+ls -R "$work/out" | grep -q '\.tmp' && fail "temporary files left behind: $(ls "$work/out")"
 
 mse=$(sed -n 's/.*"test_mse": \([0-9.e-]*\).*/\1/p' "$work/out/metrics.json")
 eval_mse=$("$aegrad" eval "$work/out/model.safetensors" --data "$work/data" --test-samples 500 | awk '{print $3}')
