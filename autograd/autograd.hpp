@@ -1,6 +1,7 @@
 #pragma once
 // Everything in autograd/: the tape, its ops, backward and its hooks, gradcheck, threads and memory.
 #include <aegrad/autograd/activations.hpp>
+#include <aegrad/autograd/anomaly.hpp>
 #include <aegrad/autograd/array.hpp>
 #include <aegrad/autograd/backward.hpp>
 #include <aegrad/autograd/batch_norm.hpp>

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <aegrad/autograd/anomaly.hpp>
 #include <aegrad/autograd/backward.hpp>
 #include <aegrad/autograd/edge_hook.hpp>
 
@@ -122,6 +123,7 @@ template <class T> void run_backward(Node<T>& root, const Array<T>& seed, Backwa
     accumulate_grad(root, seed);
     const bool releasing = !options.retain_graph;
     const auto& hooks = active_edge_hooks<T>();
+    const bool anomaly = detect_anomaly_enabled();
     for (auto it = order.rbegin(); it != order.rend(); ++it) {
         Node<T>& node = **it;
         if (node.released())
@@ -135,6 +137,8 @@ template <class T> void run_backward(Node<T>& root, const Array<T>& seed, Backwa
             node.backward(node, ctx);
         else
             backward_with_hooks(node, ctx, hooks);
+        if (anomaly)
+            detail::check_backward(node);
     }
     if (!releasing)
         return;

@@ -1,5 +1,7 @@
 #include <aegrad/autograd/tensor.hpp>
 
+#include <aegrad/autograd/anomaly.hpp>
+
 #include <ostream>
 #include <stdexcept>
 
@@ -46,6 +48,12 @@ template <class T>
 Tensor<T> Tensor<T>::from_op(Array value, std::string op, std::vector<Tensor> inputs, BackwardFn<T> backward) {
     Tensor out(std::move(value));
     out.node_->op = std::move(op);
+    if (detect_anomaly_enabled()) {
+        std::vector<const Node<T>*> in;
+        for (const auto& t : inputs)
+            in.push_back(t.node_.get());
+        detail::check_forward(*out.node_, in);
+    }
     if (recording(inputs)) {
         out.node_->requires_grad = true;
         out.node_->inputs.reserve(inputs.size());

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include <aegrad/data/atomic_file.hpp>
+#include <aegrad/autograd/anomaly.hpp>
 #include <aegrad/autograd/blas_runtime.hpp>
 #include <aegrad/autograd/detail/parallel.hpp>
 #include "commands.hpp"
@@ -37,7 +38,7 @@ struct TrainArgs {
     ModelSpec spec;
     std::string layers, schedule = "joint", optimizer = "adam", out = "aegrad-out";
     DataFlags data;
-    bool tied = false, untied = false, mirror = false, quiet = false, resume = false;
+    bool tied = false, untied = false, mirror = false, quiet = false, resume = false, detect_anomaly = false;
     int epochs = 20, threads = 0;
     std::string pretrain_epochs;
     double finetune_lr_scale = 0;  // 0: the model's default (finetune_scale_for)
@@ -323,6 +324,7 @@ void run_train(TrainArgs a) {
                                      "start one)", a.out));
     if (a.threads > 0)
         set_num_threads(a.threads);
+    set_detect_anomaly(a.detect_anomaly);
     const TrainTest data = load_train_test(a.data, a.seed);
     const data::Dataset &train = data.train, &test = data.test;
     a.spec.input = train.sample;
@@ -427,6 +429,9 @@ void add_train_command(CLI::App& app) {
                     "Stop when the validation loss has not improved for PATIENCE epochs, keeping the best weights");
     cmd->add_option("--lr-schedule", args->lr_schedule, "cosine (to 0 over --epochs), step:EVERY:GAMMA or exponential:GAMMA");
     cmd->add_flag("--quiet", args->quiet, "No progress line");
+    cmd->add_flag("--detect-anomaly", args->detect_anomaly,
+                  "Check every op's output and gradient, and stop at the first non-finite value naming the op, its "
+                  "layer and the index (slower; for finding where a NaN starts)");
     cmd->add_flag("--resume", args->resume,
                   "Continue the run in OUT from its last checkpoint (OUT/checkpoints), with the same settings; more "
                   "--epochs extend a finished run");

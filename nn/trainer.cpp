@@ -58,9 +58,18 @@ History fit(Module& model, Optimizer& optimizer, data::Rows inputs, const LossFn
         if (at.step == 0)
             loader.resume(at.loader);  // replays the last finished epoch's shuffle: the next one follows on
     }
-    const auto save = [&] {
-        if (!checkpoint.path().empty())
-            save_fit_checkpoint(checkpoint.path(), at, model, optimizer, callbacks, checkpoint.generators());
+    const std::string phase = options.phase().empty() ? "" : options.phase() + ": ";
+    // A checkpoint is never written with non-finite weights (the last update can break them after the
+    // loss was checked); the one before stays, and the run stops saying why.
+    const auto save = [&](const std::string& when) {
+        if (checkpoint.path().empty())
+            return;
+        for (const auto& [name, p] : model.named_state())
+            if (!xt::all(xt::isfinite(p.value())))
+                throw NonFiniteLoss(fmt::format("{}the weights are no longer finite at {} ({}): the run diverged (try a "
+                                                "lower learning rate); {} was not overwritten",
+                                                phase, when, describe_parameters(model), checkpoint.path()));
+        save_fit_checkpoint(checkpoint.path(), at, model, optimizer, callbacks, checkpoint.generators());
     };
     History& history = at.history;
     data::Batch batch;
@@ -88,7 +97,7 @@ History fit(Module& model, Optimizer& optimizer, data::Rows inputs, const LossFn
             const double value = l.item();
             if (!std::isfinite(value))
                 throw NonFiniteLoss(fmt::format("{}loss is {} at epoch {}, step {}{}; {}. Try a lower learning rate.",
-                                                options.phase().empty() ? "" : options.phase() + ": ", value, epoch,
+                                                phase, value, epoch,
                                                 step,
                                                 history.epochs.empty() ? std::string()
                                                     : fmt::format(" (previous epoch's loss {:.5g})", history.epochs.back().loss),
@@ -105,7 +114,7 @@ History fit(Module& model, Optimizer& optimizer, data::Rows inputs, const LossFn
                 c->on_step_end(model, global_step, value);
             if (checkpoint.every_steps() > 0 && global_step % checkpoint.every_steps() == 0) {
                 at.loader = loader.position();
-                save();
+                save(fmt::format("epoch {}, step {}", epoch, step));
             }
         }
         EpochRecord r;
@@ -116,8 +125,13 @@ History fit(Module& model, Optimizer& optimizer, data::Rows inputs, const LossFn
         r.new_buffers = static_cast<long>(buffer_pool_stats().system_allocations - buffers_before);
         r.samples_per_s = r.seconds > 0 ? seen_here / r.seconds : 0;
         r.lr = optimizer.lr();
-        if (options.validation())
+        if (options.validation()) {
             r.val_loss = options.validation()(model);
+            if (!std::isfinite(r.val_loss))
+                throw NonFiniteLoss(fmt::format("{}the validation loss is {} after epoch {}: the run diverged (try a lower "
+                                                "learning rate); {}",
+                                                phase, r.val_loss, epoch, describe_parameters(model)));
+        }
         r.rss_mb = resident_memory_mb();
         history.epochs.push_back(r);
         progress.end_epoch(r);
@@ -125,7 +139,7 @@ History fit(Module& model, Optimizer& optimizer, data::Rows inputs, const LossFn
             c->on_epoch_end(model, history, at.stopped);
         at.step = 0;
         at.loader = loader.position();
-        save();
+        save(fmt::format("the end of epoch {}", epoch));
     }
     for (auto* c : callbacks)
         c->on_train_end(model, history);

@@ -107,7 +107,15 @@ for args in "--lr 1e300 --train-samples 256" "--optimizer sgd --lr 1e4 --train-s
   [[ $rc -eq 1 ]] || { cat "$work/div.log"; fail "a diverged run ($args) must exit 1, not $rc"; }
   grep -q "the run diverged" "$work/div.log" || { cat "$work/div.log"; fail "the diverged run ($args) should say so"; }
   [[ ! -e "$work/diverged/model.safetensors" ]] || fail "a diverged run ($args) saved a model"
+  [[ -z $(find "$work/diverged/checkpoints" -name '*.state.safetensors') ]] || fail "a diverged run ($args) saved a checkpoint"
 done
+# With --detect-anomaly the first op whose output is not finite is named with its layer and index.
+rc=0
+"$aegrad" train --data "$work/data" --lr 1e30 --train-samples 512 --epochs 1 --test-samples 100 --quiet --detect-anomaly \
+  --out "$work/anomaly" > "$work/anomaly.log" 2>&1 || rc=$?
+[[ $rc -eq 1 ]] || { cat "$work/anomaly.log"; fail "an anomaly must exit 1, not $rc"; }
+grep -q "anomaly mode: forward of encoder.[01]/linear+relu produced .*nan at \[[0-9]*, [0-9]*\]" "$work/anomaly.log" \
+  || { cat "$work/anomaly.log"; fail "the anomaly should name the op, its layer and the index"; }
 
 # A model file whose metadata claims more than its tensors can hold (layers=500000 and no tensors) is refused
 # before anything is allocated for it.
