@@ -10,6 +10,7 @@
 #include <fmt/ranges.h>
 
 #include "commands.hpp"
+#include "number_checks.hpp"
 #include "data_flags.hpp"
 #include "model_spec.hpp"
 #include <aegrad/data/atomic_file.hpp>
@@ -134,22 +135,28 @@ void add_summary_command(CLI::App& app) {
     auto input = std::make_shared<std::size_t>(784);
     auto* cmd = app.add_subcommand("summary", "Print a model's layers, output shapes and parameter counts");
     cmd->add_option("--model", spec->model, "Model family")->check(CLI::IsMember({"dense", "conv", "vae"}))->capture_default_str();
-    cmd->add_option("--latent", spec->latent, "vae: the size of the code")->capture_default_str();
+    cmd->add_option("--latent", spec->latent, "vae: the size of the code")->check(positive_number())->capture_default_str();
     cmd->add_flag("--batch-norm", spec->batch_norm, "conv: BatchNorm2d after each convolution but the last");
     cmd->add_option("--layers", *layers, "Encoder sizes, the last the coding size (default dense 100,30; conv 16,32,64,30)");
     add_tied_flags(*cmd, (*flags)[0], (*flags)[1], (*flags)[2]);
-    cmd->add_option("--input", *input, "Input size (conv: a square image of this many pixels)")->capture_default_str();
+    cmd->add_option("--input", *input, "Input size (conv: a square image of this many pixels)")
+        ->check(positive_number())->capture_default_str();
     cmd->add_option("--activation", spec->activation, "Hidden activation")->capture_default_str();
     cmd->add_option("--output-activation", spec->output_activation, "Output activation")->capture_default_str();
     cmd->callback([=] {
-        if (!layers->empty())
-            spec->layers = parse_positive_list(*layers);
-        resolve_tied(*spec, (*flags)[0], (*flags)[1], (*flags)[2]);
-        const auto side = static_cast<std::size_t>(std::lround(std::sqrt(double(*input))));
-        if (spec->model == "conv" && side * side != *input)
-            throw std::invalid_argument(fmt::format("--input {}: a conv model needs a square image", *input));
-        spec->input = spec->model == "conv" ? Shape{side, side} : Shape{*input};
-        auto model = spec->build(0);
+        std::shared_ptr<models::Autoencoder> model;
+        try {  // every failure here comes from the flags: a model they do not describe
+            if (!layers->empty())
+                spec->layers = parse_positive_list(*layers);
+            resolve_tied(*spec, (*flags)[0], (*flags)[1], (*flags)[2]);
+            const auto side = static_cast<std::size_t>(std::lround(std::sqrt(double(*input))));
+            if (spec->model == "conv" && side * side != *input)
+                throw UsageError(fmt::format("--input {}: a conv model needs a square image", *input));
+            spec->input = spec->model == "conv" ? Shape{side, side} : Shape{*input};
+            model = spec->build(0);
+        } catch (const std::invalid_argument& e) {
+            throw UsageError(e.what());
+        }
         fmt::print("{}", nn::summary(*model, {*input}));
     });
 }

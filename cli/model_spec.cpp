@@ -1,11 +1,13 @@
 #include "model_spec.hpp"
 
+#include <cmath>
 #include <sstream>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include <aegrad/data/data_error.hpp>
 
 #include <aegrad/models/conv_autoencoder.hpp>
 #include <aegrad/models/variational_autoencoder.hpp>
@@ -115,33 +117,53 @@ std::map<std::string, std::string> ModelSpec::to_metadata() const {
 ModelSpec ModelSpec::from_metadata(const std::map<std::string, std::string>& m, const std::string& file) {
     for (const char* key : {"model", "layers", "tied", "activation", "output_activation"})
         if (!m.count(key))
-            throw std::runtime_error(fmt::format("{}: no '{}' in the file's metadata; was it written by `aegrad train`?",
-                                                 file, key));
-    ModelSpec s;
-    s.model = m.at("model");
-    s.layers = parse_positive_list(m.at("layers"));
-    s.tied = m.at("tied") == "true";
-    s.activation = m.at("activation");
-    s.output_activation = m.at("output_activation");
-    // Files written before the variants lack these keys: the defaults are what those models were.
-    const auto get = [&m](const char* key, const std::string& fallback) {
+            throw data::DataError(fmt::format("{}: no '{}' in the file's metadata; was it written by `aegrad train`?",
+                                              file, key));
+    // Files written before the variants lack some keys: the defaults are what those models were.
+    const auto get = [&m](const char* key, const std::string& fallback = "") {
         const auto it = m.find(key);
         return it == m.end() ? fallback : it->second;
     };
-    s.coding_activation = get("coding_activation", "");
-    s.latent = parse_positive_list(get("latent", "10"), "latent").at(0);
-    s.batch_norm = get("batch_norm", "false") == "true";
-    s.mirror = get("mirror", "false") == "true";
-    if (s.model == "conv" && !s.mirror)  // Géron's layout is untied (older files said "tied" for every model)
-        s.tied = false;
-    s.noise = get("noise", "none");
-    s.masked_loss = get("masked_loss", "false") == "true";
-    s.sparsity = get("sparsity", "none");
-    s.contractive = std::stod(get("contractive", "0"));
-    s.loss = get("loss", "mse");
-    const auto shape = parse_positive_list(get("input_shape", "28,28"), "input_shape");
-    s.input = Shape(shape.begin(), shape.end());
-    s.scaler = get("scaler", "");
+    // A value that does not parse is the file's fault, named with its field.
+    const char* field = "";
+    const auto parse = [&](const char* key, auto fn) {
+        field = key;
+        return fn();
+    };
+    ModelSpec s;
+    try {
+        s.model = get("model");
+        if (s.model != "dense" && s.model != "conv" && s.model != "vae")
+            throw std::invalid_argument(fmt::format("'{}' is not a model aegrad builds (dense, conv or vae)", s.model));
+        s.layers = parse("layers", [&] { return parse_positive_list(get("layers"), "layers"); });
+        s.tied = get("tied") == "true";
+        s.activation = get("activation");
+        s.output_activation = get("output_activation");
+        s.coding_activation = get("coding_activation");
+        s.latent = parse("latent", [&] { return parse_positive_list(get("latent", "10"), "latent").at(0); });
+        s.batch_norm = get("batch_norm", "false") == "true";
+        s.mirror = get("mirror", "false") == "true";
+        if (s.model == "conv" && !s.mirror)  // Géron's layout is untied (older files said "tied" for every model)
+            s.tied = false;
+        s.noise = get("noise", "none");
+        s.masked_loss = get("masked_loss", "false") == "true";
+        s.sparsity = get("sparsity", "none");
+        s.contractive = parse("contractive", [&] {
+            std::size_t used = 0;
+            const std::string text = get("contractive", "0");
+            const double v = std::stod(text, &used);
+            if (used != text.size() || !(v >= 0) || !std::isfinite(v))
+                throw std::invalid_argument(fmt::format("'{}' is not a weight >= 0", text));
+            return v;
+        });
+        s.loss = get("loss", "mse");
+        const auto shape = parse("input_shape", [&] { return parse_positive_list(get("input_shape", "28,28"), "input_shape"); });
+        s.input = Shape(shape.begin(), shape.end());
+        s.scaler = get("scaler");
+    } catch (const std::logic_error& e) {  // invalid_argument, out_of_range
+        throw data::DataError(fmt::format("{}: the metadata's '{}' is not usable: {}", file, *field ? field : "model",
+                                          e.what()));
+    }
     return s;
 }
 
@@ -209,7 +231,12 @@ std::shared_ptr<models::Autoencoder> load_model(const std::string& path, ModelSp
             throw nn::FormatError(fmt::format("{}: the metadata describes a {} whose {}x{} weights do not fit in the "
                                               "file's {} bytes of tensors", path, spec.describe(), sizes[i], sizes[i + 1], stored));
     }
-    auto model = spec.build(0);
+    std::shared_ptr<models::Autoencoder> model;
+    try {
+        model = spec.build(0);
+    } catch (const std::invalid_argument& e) {  // an activation or a combination no model has
+        throw data::DataError(fmt::format("{}: the metadata describes no model aegrad can build: {}", path, e.what()));
+    }
     nn::load_parameters(*model, path);
     if (spec_out)
         *spec_out = spec;

@@ -44,7 +44,8 @@ struct ModelSpec {
     std::string describe() const;
 
     std::map<std::string, std::string> to_metadata() const;
-    /// Throws std::runtime_error naming the file when the metadata lacks the architecture.
+    /// Throws data::DataError naming the file and the field when the metadata lacks the architecture or a
+    /// value does not parse.
     static ModelSpec from_metadata(const std::map<std::string, std::string>& metadata, const std::string& file);
     /// The model for `input` samples (flat rows of their size); throws std::invalid_argument when the model
     /// cannot take them (a conv model needs images large enough for its stages).

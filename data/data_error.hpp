@@ -1,6 +1,7 @@
 #pragma once
-// The error every dataset reader throws for a file it cannot use: the message names the file and the place
-// in it (a header field, a row and column, a byte offset) and what is wrong there.
+// The error every reader throws for a file it cannot use (datasets, model and checkpoint files, histories,
+// a model's metadata): the message names the file and the place in it (a header field, a row and column, a
+// byte offset) and what is wrong there.
 #include <stdexcept>
 
 namespace aegrad::data {

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include <aegrad/data/atomic_file.hpp>
+#include <aegrad/data/data_error.hpp>
 
 namespace aegrad::nn {
 
@@ -34,7 +35,7 @@ double resident_memory_mb() {
 History History::read_csv(const std::string& path) {
     std::ifstream in(path);
     if (!in)
-        throw std::runtime_error(fmt::format("{}: cannot open the history", path));
+        throw data::DataError(fmt::format("{}: cannot open the history", path));
     History h;
     std::string line;
     std::getline(in, line);  // header
@@ -45,7 +46,7 @@ History History::read_csv(const std::string& path) {
             f.push_back(line.substr(start, comma - start));
         f.push_back(line.substr(start));
         if (f.size() < 7 || f.size() > 9)  // files written before rss_mb have 7 fields, before new_buffers 8
-            throw std::runtime_error(fmt::format("{}:{}: expected 9 fields, found {}", path, number, f.size()));
+            throw data::DataError(fmt::format("{}:{}: expected 9 fields, found {}", path, number, f.size()));
         try {
             EpochRecord r;
             r.phase = f[0];
@@ -59,7 +60,7 @@ History History::read_csv(const std::string& path) {
             r.new_buffers = f.size() >= 9 ? std::stol(f[8]) : 0;
             h.epochs.push_back(r);
         } catch (const std::exception&) {
-            throw std::runtime_error(fmt::format("{}:{}: not a history record: {}", path, number, line));
+            throw data::DataError(fmt::format("{}:{}: not a history record: {}", path, number, line));
         }
     }
     return h;

@@ -27,7 +27,7 @@ struct History {
     std::vector<EpochRecord> epochs;
     /// Columns: phase,epoch,loss,val_loss,seconds,samples_per_s,lr,rss_mb,new_buffers. Written atomically.
     void write_csv(const std::string& path) const;
-    /// Reads what write_csv wrote; throws std::runtime_error naming the file and line otherwise.
+    /// Reads what write_csv wrote; throws data::DataError naming the file and line otherwise.
     static History read_csv(const std::string& path);
     void append(const History& other) { epochs.insert(epochs.end(), other.epochs.begin(), other.epochs.end()); }
     double total_seconds() const;

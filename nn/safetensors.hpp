@@ -10,14 +10,16 @@
 #include <string>
 #include <vector>
 
+#include <aegrad/data/data_error.hpp>
 #include <aegrad/nn/module.hpp>
 
 namespace aegrad::nn {
 
-/// Thrown for a file that cannot be read as what was asked; the message names the file.
-class FormatError : public std::runtime_error {
+/// Thrown for a file that cannot be read (or written) as what was asked; the message names the file and the
+/// field. A data::DataError, as every reader's error is, so one catch covers them all.
+class FormatError : public data::DataError {
 public:
-    using std::runtime_error::runtime_error;
+    using data::DataError::DataError;
 };
 
 template <class T> using NamedArrays = std::vector<std::pair<std::string, Array<T>>>;

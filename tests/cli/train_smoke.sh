@@ -129,6 +129,23 @@ rc=0
 "$aegrad" eval "$work/claims.safetensors" > "$work/claims.log" 2>&1 || rc=$?
 [[ $rc -eq 1 ]] && grep -q "weights do not fit in the file's 0 bytes of tensors" "$work/claims.log" \
   || { cat "$work/claims.log"; fail "a model file claiming 500000 units must be refused (exit 1), not $rc"; }
+# Metadata that does not parse is the file's fault (exit 1), named with its field, not a usage error.
+for field in 'layers=100,x' 'contractive=-1' 'model=gan' 'activation=wobble'; do
+  python3 - "$work/bad-meta.safetensors" "$work/out/model.safetensors" "${field%%=*}" "${field#*=}" <<'PY'
+import json, struct, sys
+out, good, key, value = sys.argv[1:]
+data = open(good, "rb").read()
+n = struct.unpack("<Q", data[:8])[0]
+head = json.loads(data[8:8 + n])
+head["__metadata__"][key] = value
+text = json.dumps(head).encode()
+open(out, "wb").write(struct.pack("<Q", len(text)) + text + data[8 + n:])
+PY
+  rc=0
+  "$aegrad" eval "$work/bad-meta.safetensors" --data "$work/data" --test-samples 10 > "$work/meta.log" 2>&1 || rc=$?
+  [[ $rc -eq 1 ]] && grep -q "bad-meta.safetensors: the metadata" "$work/meta.log" \
+    || { cat "$work/meta.log"; fail "metadata $field must be refused naming the file (exit 1), not $rc"; }
+done
 
 # An --out where nothing can be written (/proc refuses new files, even to root) fails before any training.
 rc=0
@@ -154,6 +171,9 @@ usage "--fpr: nan is not a number from 0 to 1" score "$work/out/model.safetensor
 usage "'trian' is not a command; did you mean 'train'?" trian
 usage "did you mean --epochs?" train --epoch 3 --out "$work/never"
 usage "a command is required: train, eval" 
+usage "--input: 0 is not a positive number" summary --input 0
+usage "too small for 3 pooling stages" summary --model conv --input 4
+usage "--checkpoint-every: 0 is not a positive number" train --checkpoint-every 0 --out "$work/never"
 [[ ! -e "$work/never" ]] || fail "a usage error created the output folder"
 "$aegrad" train --help | grep -q "Exit status: 0 done; 1 the work failed" || fail "--help should document the exit status"
 echo "train smoke test passed"

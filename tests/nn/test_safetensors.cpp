@@ -1,5 +1,6 @@
 // Saving and loading: round trips, atomic writes, and corrupt files that must raise clear errors.
 #include <cstdio>
+#include <functional>
 #include <filesystem>
 #include <fstream>
 #include <unistd.h>
@@ -7,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "helpers.hpp"
+#include <aegrad/data/data.hpp>
 #include <aegrad/nn/nn.hpp>
 
 using namespace aegrad;
@@ -157,4 +159,32 @@ TEST_CASE("save_parameters refuses a model with a non-finite weight, naming it a
     }
     CHECK(slurp(path) == before);
     fs::remove(path);
+}
+
+TEST_CASE("Every reader's error is a data::DataError naming the file") {
+    const std::string path = (std::filesystem::temp_directory_path() / fmt::format("aegrad_reader_{}", getpid())).string();
+    const auto write = [&](const std::string& bytes) { std::ofstream(path, std::ios::binary) << bytes; };
+    const auto refused = [&](const std::function<void()>& read) {
+        try {
+            read();
+        } catch (const aegrad::data::DataError& e) {
+            return std::string(e.what()).find(path) != std::string::npos;
+        }
+        return false;
+    };
+    write(std::string("\x00\x00\x08\x03\x00\x00\x00\x05", 8));  // an IDX header promising 5 bytes, then nothing
+    CHECK(refused([&] { aegrad::data::read_idx(path); }));
+    write("\x93NUMPY\x01\x00");
+    CHECK(refused([&] { aegrad::data::read_npy(path); }));
+    write("a,b\n1,2\n3\n");
+    CHECK(refused([&] { aegrad::data::read_csv(path); }));
+    write("PK not a zip");
+    CHECK(refused([&] { aegrad::data::read_npz(path); }));
+    write(std::string("\x10\x00\x00\x00\x00\x00\x00\x00{\"a\": 1}", 16));
+    CHECK(refused([&] { read_safetensors<float>(path); }));
+    CHECK(refused([&] { read_safetensors_metadata(path); }));
+    CHECK(refused([&] { TrainingState::read(path); }));
+    write("phase,epoch,loss\n,x,1\n");
+    CHECK(refused([&] { History::read_csv(path); }));
+    std::filesystem::remove(path);
 }
