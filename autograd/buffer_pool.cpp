@@ -1,13 +1,17 @@
 #include <aegrad/autograd/buffer_pool.hpp>
 
+#include <atomic>
 #include <cstdlib>
+#include <cstring>
 #include <mutex>
 #include <unordered_map>
 #include <vector>
 
 #include <sys/mman.h>
 
-#if defined(__SANITIZE_ADDRESS__)
+#include <aegrad/autograd/detail/sanitizer.hpp>
+
+#if AEGRAD_ASAN
 #include <sanitizer/asan_interface.h>
 // A cached buffer is poisoned, so AddressSanitizer still reports a use after free.
 #define AEGRAD_POISON(p, n) ASAN_POISON_MEMORY_REGION(p, n)
@@ -75,6 +79,20 @@ void* system_allocate(std::size_t size) {
 
 } // namespace
 
+namespace {
+std::atomic<bool> fill_with_sentinel{false};
+
+// In sentinel mode every buffer handed out is all 0xFF bytes: a NaN as float and as double, so an op that
+// reads memory it never wrote shows NaN instead of whatever an earlier tensor left there.
+void* handed_out(void* buffer, std::size_t size) {
+    if (fill_with_sentinel.load(std::memory_order_relaxed))
+        std::memset(buffer, 0xFF, size);
+    return buffer;
+}
+} // namespace
+
+void set_buffer_pool_sentinel(bool on) { fill_with_sentinel.store(on, std::memory_order_relaxed); }
+
 namespace memory {
 
 void* pool_allocate(std::size_t bytes) {
@@ -89,14 +107,14 @@ void* pool_allocate(std::size_t bytes) {
             p.stats.cached_bytes -= size;
             ++p.stats.reuses;
             AEGRAD_UNPOISON(buffer, size);
-            return buffer;
+            return handed_out(buffer, size);
         }
         ++p.stats.system_allocations;
     }
     void* buffer = system_allocate(size);
     if (!buffer)
         throw std::bad_alloc();
-    return buffer;
+    return handed_out(buffer, size);
 }
 
 void pool_deallocate(void* buffer, std::size_t bytes) noexcept {

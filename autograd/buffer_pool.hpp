@@ -29,6 +29,10 @@ void buffer_pool_release();
 /// 0 turns caching off. Lowering it releases what is cached.
 void set_buffer_pool_limit(std::size_t bytes);
 std::size_t buffer_pool_limit();
+/// Test mode: every buffer handed out from then on is filled with 0xFF bytes (NaN in float and double), so a
+/// read of memory an op never wrote shows as NaN. Off by default; off, it costs one relaxed atomic load per
+/// allocation.
+void set_buffer_pool_sentinel(bool on);
 
 // The allocator has a namespace of its own: xtensor's arrays name it in their type, which makes its
 // namespace one that argument-dependent lookup searches, and xtensor's own calls (xt::mean calls sum) must

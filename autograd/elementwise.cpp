@@ -1,5 +1,8 @@
 #include <aegrad/autograd/elementwise.hpp>
 
+#include <algorithm>
+#include <cmath>
+
 #include <xtensor/xmath.hpp>
 #include <xtensor/xoperation.hpp>
 
@@ -80,13 +83,24 @@ template <class T> Tensor<T> sqrt(const Tensor<T>& x) {
     });
 }
 
+namespace {
+// x^p element by element with std::pow, which follows C's rules at the edges (0^0 = 1, 0^-1 = inf, a negative
+// base to an integer power). xsimd's vector pow, used by xt::pow in a build without -march=native, computes
+// exp(p log x) and gets those wrong (0^0 = 0).
+template <class T> Array<T> power(const Array<T>& x, T p) {
+    Array<T> out = Array<T>::from_shape(x.shape());
+    std::transform(x.begin(), x.end(), out.begin(), [p](T v) { return std::pow(v, p); });
+    return out;
+}
+} // namespace
+
 template <class T> Tensor<T> pow(const Tensor<T>& x, Scalar<T> p) {
     // d/dx x^p = p x^(p-1); for p = 0 that is 0 everywhere, where the formula gives 0 * inf = NaN at x = 0.
-    return Tensor<T>::from_op(xt::pow(x.value(), p), "pow", {x}, [p](Node<T>& self, BackwardContext<T>& ctx) {
+    return Tensor<T>::from_op(power(x.value(), T(p)), "pow", {x}, [p](Node<T>& self, BackwardContext<T>& ctx) {
         if (p == T(0))
             accumulate_grad(*self.inputs[0], Array<T>(xt::zeros_like(ctx.grad())));
         else
-            accumulate_grad(*self.inputs[0], ctx.grad() * p * xt::pow(self.inputs[0]->get_value(), p - T(1)));
+            accumulate_grad(*self.inputs[0], ctx.grad() * p * power(self.inputs[0]->get_value(), T(p - T(1))));
     });
 }
 

@@ -49,6 +49,11 @@ std::vector<std::uint8_t> inflate_idx(const std::string& path, const std::vector
     z_stream z{};
     if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
         fail(path, "zlib could not start inflating");
+    // zlib's state is freed on every way out, the errors thrown below included.
+    struct End {
+        z_stream& z;
+        ~End() { inflateEnd(&z); }
+    } end{z};
     z.next_in = const_cast<Bytef*>(gz.data());
     z.avail_in = static_cast<uInt>(gz.size());
     std::vector<std::uint8_t> out;
@@ -62,20 +67,16 @@ std::vector<std::uint8_t> inflate_idx(const std::string& path, const std::vector
         out.insert(out.end(), chunk.data(), chunk.data() + (chunk.size() - z.avail_out));
         if (rc != Z_OK && rc != Z_STREAM_END) {
             const std::string message = z.msg ? z.msg : rc == Z_BUF_ERROR ? "unexpected end of file" : "inflate failed";
-            inflateEnd(&z);
             fail(path, fmt::format("gzip stream is corrupt or cut short ({}) after {} bytes", message, out.size()));
         }
         if (expected == 0 && (expected = declared_size(out)) / 1032 > gz.size())  // deflate's best ratio is 1032:1
             fail(path, fmt::format("the header declares {} bytes, more than a gzip stream of {} bytes can hold",
                                    expected, gz.size()));
-        if (expected != 0 && out.size() > expected) {
-            inflateEnd(&z);
+        if (expected != 0 && out.size() > expected)
             fail(path, fmt::format("the header declares {} bytes but the gzip stream inflates to more (trailing bytes)",
                                    expected));
-        }
     }
     const std::size_t left = z.avail_in;
-    inflateEnd(&z);
     if (left > 0)
         fail(path, fmt::format("{} bytes of trailing garbage after the gzip stream", left));
     return out;

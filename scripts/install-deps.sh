@@ -4,6 +4,7 @@
 #   scripts/install-deps.sh            build + tests + main job (includes the Fashion-MNIST data package)
 #   scripts/install-deps.sh --no-peer  without python3-torch (PyTorch is only the benchmarks' peer and the
 #                                      cross-checks' reference; the library never uses it)
+#   scripts/install-deps.sh --fuzz     also clang and its libFuzzer runtime, for scripts/test.sh --fuzz
 set -euo pipefail
 
 packages=(
@@ -27,6 +28,9 @@ packages=(
 )
 if [[ "${1:-}" != "--no-peer" ]]; then
   packages+=(python3-torch)
+fi
+if [[ "${1:-}" == "--fuzz" ]]; then
+  packages+=(clang libclang-rt-14-dev)
 fi
 
 missing=()

@@ -11,6 +11,10 @@
 #include <xtensor/xview.hpp>
 
 #include "helpers.hpp"
+#include <aegrad/autograd/detail/sanitizer.hpp>
+#if AEGRAD_ASAN
+#include <sanitizer/asan_interface.h>
+#endif
 #include <aegrad/models/conv_autoencoder.hpp>
 #include <aegrad/models/stacked_autoencoder.hpp>
 #include <aegrad/nn/nn.hpp>
@@ -166,3 +170,17 @@ TEST_CASE("The counter sees new buffers: a loop whose batch grows every step kee
     for (std::size_t i = 1; i < after.size(); ++i)
         CHECK(after[i] > after[i - 1]);
 }
+
+#if AEGRAD_ASAN
+TEST_CASE("Under AddressSanitizer a buffer the pool caches is poisoned, so a use after free is still reported") {
+    set_buffer_pool_limit(std::size_t(1) << 30);
+    void* p = memory::pool_allocate(4096);
+    CHECK_FALSE(__asan_address_is_poisoned(p));
+    memory::pool_deallocate(p, 4096);  // cached, not given back to the system
+    CHECK(__asan_address_is_poisoned(p));
+    void* again = memory::pool_allocate(4096);
+    CHECK(again == p);
+    CHECK_FALSE(__asan_address_is_poisoned(again));
+    memory::pool_deallocate(again, 4096);
+}
+#endif
