@@ -16,12 +16,12 @@ if [[ -z $mode || $mode == "--sanitize" ]]; then
   # Unoptimised: sanitizer instrumentation of optimised xtensor code takes minutes per file to compile.
   asan=${build}-sanitize
   if [[ ! -f "$asan/build.ninja" ]]; then
-    # The install suite is left out: a consumer built without the sanitizer cannot link a library built with it.
-  # Not -march=native: GCC 12 cannot compile xsimd's AVX-512 code unoptimised, and the checks need no speed.
+    # Not -march=native: GCC 12 cannot compile xsimd's AVX-512 code unoptimised, and the checks need no speed.
     meson setup "$asan" -Db_sanitize=address,undefined -Doptimization=0 -Ddebug=false -Db_lundef=false \
       -Dexamples=false -Dbenchmarks=false -Dnative=false
   fi
   ninja -C "$asan"
+  # The install suite is left out: a consumer built without the sanitizer cannot link a library built with it.
   LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
     meson test -C "$asan" --print-errorlogs --timeout-multiplier 4 --no-suite install
 fi
