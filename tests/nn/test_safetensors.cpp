@@ -10,6 +10,7 @@
 #include "helpers.hpp"
 #include <aegrad/data/data.hpp>
 #include <aegrad/nn/nn.hpp>
+#include <aegrad/nn/training_state.hpp>  // TrainingState::read, one of the readers checked below
 
 using namespace aegrad;
 using namespace aegrad::nn;
