@@ -11,6 +11,7 @@
 #include <aegrad/autograd/conv.hpp>
 #include <aegrad/autograd/dot_export.hpp>
 #include <aegrad/autograd/edge_hook.hpp>
+#include <aegrad/autograd/grad_ready.hpp>
 #include <aegrad/autograd/elementwise.hpp>
 #include <aegrad/autograd/epilogue.hpp>
 #include <aegrad/autograd/errors.hpp>

@@ -8,6 +8,7 @@
 #include <aegrad/autograd/anomaly.hpp>
 #include <aegrad/autograd/backward.hpp>
 #include <aegrad/autograd/edge_hook.hpp>
+#include <aegrad/autograd/grad_ready.hpp>
 
 namespace aegrad {
 
@@ -92,6 +93,23 @@ template <class T> std::vector<const EdgeHook<T>*>& hook_stack() {
     return hooks;
 }
 
+template <class T> std::vector<const GradReadyHook<T>*>& ready_hook_stack() {
+    thread_local std::vector<const GradReadyHook<T>*> hooks;
+    return hooks;
+}
+
+// For each position of the reversed order, the leaves whose last reader sits there: after that node's
+// backward nothing else adds to them.
+template <class T> std::vector<std::vector<Node<T>*>> leaves_final_after(const std::vector<Node<T>*>& order) {
+    std::vector<std::vector<Node<T>*>> final_after(order.size());
+    std::unordered_set<Node<T>*> reported;
+    for (std::size_t i = 0; i < order.size(); ++i)  // forwards = the reversed order read backwards
+        for (const Read<T>& r : leaf_reads(*order[i]))
+            if (reported.insert(r.leaf).second)
+                final_after[order.size() - 1 - i].push_back(r.leaf);
+    return final_after;
+}
+
 } // namespace
 
 template <class T> EdgeHookScope<T>::EdgeHookScope(EdgeHook<T> hook) : hook_(std::move(hook)) {
@@ -104,6 +122,19 @@ template <class T> EdgeHookScope<T>::~EdgeHookScope() {
 }
 
 template <class T> const std::vector<const EdgeHook<T>*>& active_edge_hooks() { return hook_stack<T>(); }
+
+template <class T> GradReadyScope<T>::GradReadyScope(GradReadyHook<T> hook) : hook_(std::move(hook)) {
+    ready_hook_stack<T>().push_back(&hook_);
+}
+
+template <class T> GradReadyScope<T>::~GradReadyScope() {
+    auto& hooks = ready_hook_stack<T>();
+    hooks.erase(std::find(hooks.begin(), hooks.end(), &hook_));
+}
+
+template <class T> const std::vector<const GradReadyHook<T>*>& active_grad_ready_hooks() {
+    return ready_hook_stack<T>();
+}
 
 template <class T> void run_backward(Node<T>& root, const Array<T>& seed, BackwardOptions options) {
     if (root.released())
@@ -124,21 +155,31 @@ template <class T> void run_backward(Node<T>& root, const Array<T>& seed, Backwa
     const bool releasing = !options.retain_graph;
     const auto& hooks = active_edge_hooks<T>();
     const bool anomaly = detect_anomaly_enabled();
+    const auto& ready_hooks = active_grad_ready_hooks<T>();
+    const auto final_after = ready_hooks.empty() ? std::vector<std::vector<Node<T>*>>() : leaves_final_after(order);
+    const auto report_ready = [&](std::size_t position) {
+        for (Node<T>* leaf : final_after[position])
+            for (const GradReadyHook<T>* hook : ready_hooks)
+                (*hook)(*leaf);
+    };
     for (auto it = order.rbegin(); it != order.rend(); ++it) {
         Node<T>& node = **it;
+        const std::size_t position = static_cast<std::size_t>(it - order.rbegin());
         if (node.released())
             throw std::logic_error(fmt::format("backward: reached op '{}' whose graph an earlier backward released; "
                                                "use retain_graph to backward twice through it",
                                                node.op));
-        if (!node.backward || !node.has_grad)
-            continue;
-        BackwardContext<T> ctx(node, releasing);
-        if (hooks.empty())
-            node.backward(node, ctx);
-        else
-            backward_with_hooks(node, ctx, hooks);
-        if (anomaly)
-            detail::check_backward(node);
+        if (node.backward && node.has_grad) {
+            BackwardContext<T> ctx(node, releasing);
+            if (hooks.empty())
+                node.backward(node, ctx);
+            else
+                backward_with_hooks(node, ctx, hooks);
+            if (anomaly)
+                detail::check_backward(node);
+        }
+        if (!ready_hooks.empty())
+            report_ready(position);
     }
     if (!releasing)
         return;
@@ -156,6 +197,10 @@ template void run_backward(Node<float>&, const Array<float>&, BackwardOptions);
 template void run_backward(Node<double>&, const Array<double>&, BackwardOptions);
 template class EdgeHookScope<float>;
 template class EdgeHookScope<double>;
+template class GradReadyScope<float>;
+template class GradReadyScope<double>;
+template const std::vector<const GradReadyHook<float>*>& active_grad_ready_hooks();
+template const std::vector<const GradReadyHook<double>*>& active_grad_ready_hooks();
 template const std::vector<const EdgeHook<float>*>& active_edge_hooks();
 template const std::vector<const EdgeHook<double>*>& active_edge_hooks();
 

@@ -46,6 +46,13 @@ void DataLoader::resume(const Position& position) {
     cursor_ = position.cursor;
 }
 
+void DataLoader::shard(std::size_t rank, std::size_t ranks) {
+    if (ranks == 0 || rank >= ranks)
+        throw std::invalid_argument(fmt::format("DataLoader: rank {} of {} ranks", rank, ranks));
+    rank_ = rank;
+    ranks_ = ranks;
+}
+
 std::size_t DataLoader::batches_per_epoch() const {
     return drop_last_ ? order_.size() / batch_size_ : (order_.size() + batch_size_ - 1) / batch_size_;
 }
@@ -54,13 +61,15 @@ bool DataLoader::next(Batch& batch) {
     const std::size_t left = order_.size() - cursor_;
     if (left == 0 || (drop_last_ && left < batch_size_))
         return false;
-    const std::size_t b = std::min(batch_size_, left);
+    const std::size_t global = std::min(batch_size_, left);
+    const std::size_t first = cursor_ + global * rank_ / ranks_, b = cursor_ + global * (rank_ + 1) / ranks_ - first;
     const std::size_t row = source_.width();
     Shape shape = source_.shape();
     shape[0] = b;
     Array<float> x = Array<float>::from_shape(shape);
     float* rows = x.data();
-    batch.indices.assign(order_.begin() + static_cast<long>(cursor_), order_.begin() + static_cast<long>(cursor_ + b));
+    batch.indices.assign(order_.begin() + static_cast<long>(first), order_.begin() + static_cast<long>(first + b));
+    batch.global_size = global;
     // Each row starts with cache misses, so gathering in parallel pays; chunks of 8 rows or more let a batch
     // of 32 use two threads.
     constexpr std::size_t kMinRowsPerThread = 8;
@@ -68,7 +77,7 @@ bool DataLoader::next(Batch& batch) {
         source_.gather(batch.indices.data() + i0, i1 - i0, rows + i0 * row);
     }, kMinRowsPerThread);
     batch.x = Tensor<float>(std::move(x));
-    cursor_ += b;
+    cursor_ += global;
     return true;
 }
 

@@ -18,6 +18,8 @@ struct Batch {
     /// a model, with no further copy (a graph that still holds the previous batch keeps it intact).
     Tensor<float> x;
     std::vector<std::size_t> indices;  // which source rows, for looking up labels
+    /// The rows of the whole batch: indices.size(), or with a sharded loader the rows over all ranks.
+    std::size_t global_size = 0;
 };
 
 class DataLoader {
@@ -32,6 +34,10 @@ public:
     /// the buffer pool, so a steady loop reuses the one the previous batch gave back.
     bool next(Batch& batch);
     std::size_t batches_per_epoch() const;
+    /// Data-parallel: every rank's loader has the same source, settings and seed, so all of them draw the
+    /// same global batches; each then gives out only its shard of each, rows [b r / k, b (r + 1) / k) of a
+    /// batch of b for rank r of k. A shard may be empty (a last batch smaller than k).
+    void shard(std::size_t rank, std::size_t ranks);
 
     /// Where the loader is in its epoch: its generator as it was before the epoch's shuffle (text), and how
     /// many samples it has given out. What a checkpoint saves to continue mid-epoch.
@@ -52,6 +58,7 @@ private:
     std::mt19937_64 rng_, rng_at_epoch_start_;
     std::vector<std::size_t> order_;
     std::size_t cursor_ = 0;
+    std::size_t rank_ = 0, ranks_ = 1;
 };
 
 } // namespace aegrad::data

@@ -1,5 +1,7 @@
 #include <aegrad/nn/callbacks.hpp>
 
+#include <aegrad/nn/distributed.hpp>
+
 #include <cmath>
 
 #include <aegrad/nn/safetensors.hpp>
@@ -66,7 +68,13 @@ void ModelCheckpoint::on_epoch_end(Module& model, const History& history, bool&)
     if (best_only_ && !(loss < best_))
         return;
     best_ = std::min(best_, loss);
-    save_parameters(model, path_, {{"epoch", std::to_string(history.epochs.size())}});
+    if (distributed::is_root())
+        save_parameters(model, path_, {{"epoch", std::to_string(history.epochs.size())}});
+}
+
+void CsvLogger::on_epoch_end(Module&, const History& history, bool&) {
+    if (distributed::is_root())
+        history.write_csv(path_);
 }
 
 } // namespace aegrad::nn

@@ -52,7 +52,7 @@ private:
 };
 
 /// Saves the parameters (safetensors, atomically) after every epoch, or only when the monitored loss
-/// improves.
+/// improves. In a data-parallel run, rank 0 writes.
 class ModelCheckpoint : public Callback {
 public:
     explicit ModelCheckpoint(std::string path, bool best_only = false) : path_(std::move(path)), best_only_(best_only) {}
@@ -67,10 +67,11 @@ private:
 };
 
 /// Rewrites the history as CSV after every epoch, so a long run can be watched or plotted while it goes.
+/// In a data-parallel run, rank 0 writes.
 class CsvLogger : public Callback {
 public:
     explicit CsvLogger(std::string path) : path_(std::move(path)) {}
-    void on_epoch_end(Module&, const History& history, bool&) override { history.write_csv(path_); }
+    void on_epoch_end(Module&, const History& history, bool&) override;
 
 private:
     std::string path_;

@@ -82,6 +82,9 @@ void save_fit_checkpoint(const std::string& path, const FitPosition& at, const M
     s.put("loader.generator", at.loader.generator);
     s.put("loader.cursor", std::to_string(at.loader.cursor));
     s.put("stopped", at.stopped ? "true" : "false");
+    s.put("ranks", std::to_string(at.other_ranks_generators.size() + 1));
+    for (std::size_t r = 0; r < at.other_ranks_generators.size(); ++r)
+        s.put(fmt::format("rank.{}.generators", r + 1), at.other_ranks_generators[r]);
     s.write(path);
 }
 
@@ -122,6 +125,10 @@ FitPosition load_fit_checkpoint(const std::string& path, Module& model, Optimize
     at.loader.generator = s.value("loader.generator");
     at.loader.cursor = static_cast<std::size_t>(s.integer("loader.cursor"));
     at.stopped = s.value("stopped") == "true";
+    // Checkpoints from before data-parallel training have no rank count: one process wrote them.
+    const long ranks = s.has_value("ranks") ? s.integer("ranks") : 1;
+    for (long r = 1; r < ranks; ++r)
+        at.other_ranks_generators.push_back(s.value(fmt::format("rank.{}.generators", r)));
     for (auto& [g, text] : generator_states) {
         Generator check;
         try {

@@ -37,6 +37,9 @@ struct FitPosition {
     std::size_t seen = 0;
     data::DataLoader::Position loader;
     bool stopped = false;          // a callback ended training
+    /// Data-parallel: the generators of ranks 1, 2, ... (each rank draws its own noise), each rank's states
+    /// as one text; the generators saved by name are rank 0's. Empty in a single process.
+    std::vector<std::string> other_ranks_generators;
 };
 
 /// Writes a checkpoint of the fit at `position` to `path`.

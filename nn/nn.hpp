@@ -5,7 +5,9 @@
 #include <aegrad/nn/batch_norm.hpp>
 #include <aegrad/nn/callbacks.hpp>
 #include <aegrad/nn/conv.hpp>
+#include <aegrad/nn/data_parallel.hpp>
 #include <aegrad/nn/dense.hpp>
+#include <aegrad/nn/distributed.hpp>
 #include <aegrad/nn/fit_checkpoint.hpp>
 #include <aegrad/nn/gradient_flow.hpp>
 #include <aegrad/nn/history.hpp>

@@ -3,6 +3,8 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <optional>
+#include <sstream>
 
 #include <fmt/format.h>
 #include <xtensor/xmath.hpp>
@@ -10,6 +12,8 @@
 
 #include <aegrad/autograd/buffer_pool.hpp>
 #include <aegrad/autograd/losses.hpp>
+#include <aegrad/nn/data_parallel.hpp>
+#include <aegrad/nn/distributed.hpp>
 #include <aegrad/nn/progress.hpp>
 
 namespace aegrad::nn {
@@ -38,6 +42,40 @@ std::string describe_parameters(const Module& model) {
                        "in {}",
                        top, largest);
 }
+// Every generator the steps draw from: the model's own and the loss's.
+std::vector<Generator*> generators_of(const Module& model, const NamedGenerators& others) {
+    std::vector<Generator*> all;
+    for (const auto& [name, g] : model.named_generators())
+        all.push_back(g);
+    for (const auto& [name, g] : others)
+        all.push_back(g);
+    return all;
+}
+
+std::string states_of(const std::vector<Generator*>& generators) {
+    std::string text;
+    for (const Generator* g : generators)
+        text += g->state() + "\n";
+    return text;
+}
+
+void set_states(const std::vector<Generator*>& generators, const std::string& text) {
+    std::istringstream in(text);
+    std::string line;
+    for (Generator* g : generators)
+        if (std::getline(in, line))
+            g->set_state(line);
+}
+
+// Data-parallel: rank r > 0 draws its noise from its own streams, split off the seeded ones, so the ranks'
+// shards are not corrupted alike; rank 0 keeps the seeded streams, so one rank is one process.
+void split_generators_for_this_rank(const std::vector<Generator*>& generators) {
+    const auto r = static_cast<std::uint64_t>(distributed::rank());
+    if (r == 0)
+        return;
+    for (Generator* g : generators)
+        g->seed(g->engine()() ^ (0x9E3779B97F4A7C15ull * r));
+}
 } // namespace
 
 LossFn reconstruction_mse() {
@@ -50,17 +88,37 @@ History fit(Module& model, Optimizer& optimizer, data::Rows inputs, const LossFn
             const FitOptions& options, const std::vector<Callback*>& callbacks) {
     using Clock = std::chrono::steady_clock;
     data::DataLoader loader(inputs, options.batch_size(), options.shuffle(), options.seed());
-    ProgressLine progress(options.progress());
+    const int ranks = distributed::size();
+    const bool parallel = ranks > 1;
+    if (parallel)
+        loader.shard(static_cast<std::size_t>(distributed::rank()), static_cast<std::size_t>(ranks));
+    ProgressLine progress(options.progress() && distributed::is_root());
     const CheckpointOptions& checkpoint = options.checkpoint();
+    const std::vector<Generator*> generators = generators_of(model, checkpoint.generators());
     FitPosition at;
     if (checkpoint.resume() && !checkpoint.path().empty() && std::filesystem::exists(checkpoint.path())) {
         at = load_fit_checkpoint(checkpoint.path(), model, optimizer, callbacks, checkpoint.generators());
         if (at.step == 0)
             loader.resume(at.loader);  // replays the last finished epoch's shuffle: the next one follows on
+        if (parallel && at.other_ranks_generators.size() + 1 == static_cast<std::size_t>(ranks)) {
+            if (!distributed::is_root())
+                set_states(generators, at.other_ranks_generators[static_cast<std::size_t>(distributed::rank() - 1)]);
+        } else if (parallel) {
+            split_generators_for_this_rank(generators);  // written by another number of ranks
+        }
+    } else if (parallel) {
+        split_generators_for_this_rank(generators);
+    }
+    std::optional<GradientAverager> averager;
+    if (parallel) {
+        broadcast_state(model);
+        averager.emplace(model.parameters());
     }
     const std::string phase = options.phase().empty() ? "" : options.phase() + ": ";
     // A checkpoint is never written with non-finite weights (the last update can break them after the
     // loss was checked); the one before stays, and the run stops saying why.
+    // Data-parallel, every rank checks (their weights are the same) and rank 0 writes, with the other ranks'
+    // generators.
     const auto save = [&](const std::string& when) {
         if (checkpoint.path().empty())
             return;
@@ -69,6 +127,12 @@ History fit(Module& model, Optimizer& optimizer, data::Rows inputs, const LossFn
                 throw NonFiniteLoss(fmt::format("{}the weights are no longer finite at {} ({}): the run diverged (try a "
                                                 "lower learning rate); {} was not overwritten",
                                                 phase, when, describe_parameters(model), checkpoint.path()));
+        if (parallel) {
+            std::vector<std::string> states = distributed::gather(states_of(generators));
+            if (!distributed::is_root())
+                return;
+            at.other_ranks_generators.assign(states.begin() + 1, states.end());
+        }
         save_fit_checkpoint(checkpoint.path(), at, model, optimizer, callbacks, checkpoint.generators());
     };
     History& history = at.history;
@@ -93,8 +157,19 @@ History fit(Module& model, Optimizer& optimizer, data::Rows inputs, const LossFn
             optimizer.zero_grad();
             for (auto* c : callbacks)
                 c->on_step_begin(model, global_step);
-            Tensor<float> l = loss(model, batch);
-            const double value = l.item();
+            // Data-parallel, each rank's loss is its shard's mean; the batch's is their mean weighted by rows.
+            const std::size_t rows = batch.indices.size();
+            Tensor<float> l;
+            double value = 0;
+            if (rows > 0) {
+                l = loss(model, batch);
+                value = l.item();
+            }
+            if (parallel) {
+                double weighted = value * static_cast<double>(rows);
+                distributed::allreduce_sum(&weighted, 1);
+                value = weighted / static_cast<double>(batch.global_size);
+            }
             if (!std::isfinite(value))
                 throw NonFiniteLoss(fmt::format("{}loss is {} at epoch {}, step {}{}; {}. Try a lower learning rate.",
                                                 phase, value, epoch,
@@ -102,13 +177,18 @@ History fit(Module& model, Optimizer& optimizer, data::Rows inputs, const LossFn
                                                 history.epochs.empty() ? std::string()
                                                     : fmt::format(" (previous epoch's loss {:.5g})", history.epochs.back().loss),
                                                 describe_parameters(model)));
-            l.backward();
+            if (averager)
+                averager->begin(static_cast<double>(rows) / static_cast<double>(batch.global_size));
+            if (rows > 0)
+                l.backward();
+            if (averager)
+                averager->finish();
             for (auto* c : callbacks)
                 c->on_after_backward(model, global_step);
             optimizer.step();
-            at.loss_sum += value * batch.indices.size();
-            at.seen += batch.indices.size();
-            seen_here += batch.indices.size();
+            at.loss_sum += value * batch.global_size;
+            at.seen += batch.global_size;
+            seen_here += batch.global_size;
             progress.step(step, at.loss_sum / at.seen, at.seen);
             for (auto* c : callbacks)
                 c->on_step_end(model, global_step, value);
@@ -125,6 +205,8 @@ History fit(Module& model, Optimizer& optimizer, data::Rows inputs, const LossFn
         r.new_buffers = static_cast<long>(buffer_pool_stats().system_allocations - buffers_before);
         r.samples_per_s = r.seconds > 0 ? seen_here / r.seconds : 0;
         r.lr = optimizer.lr();
+        if (parallel)
+            broadcast_buffers(model);
         if (options.validation()) {
             r.val_loss = options.validation()(model);
             if (!std::isfinite(r.val_loss))
