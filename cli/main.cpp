@@ -1,11 +1,13 @@
 // aegrad: train, evaluate and look at autoencoders from the command line.
 #include <algorithm>
+#include <cstdio>
 #include <iostream>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include <aegrad/autograd/blas_runtime.hpp>
+#include <aegrad/nn/distributed.hpp>
 #include "commands.hpp"
 #include "suggest.hpp"
 
@@ -30,11 +32,47 @@ std::string suggestion(CLI::App& app, int argc, char** argv) {
     }
     return "";
 }
+
+namespace dist = aegrad::nn::distributed;
+
+// Prints an error and gives the exit code. Under mpirun, rank 0 speaks for all when every rank failed alike
+// (a usage error, a diverged run); a rank that failed alone says so and ends the job, since the others
+// wait for it in a collective.
+int fail(int code, const std::string& message) {
+    if (!dist::all_failed()) {
+        std::cerr << fmt::format("aegrad: rank {} of {}: {}\n", dist::rank(), dist::size(), message);
+        dist::abort_all(code);
+    }
+    if (dist::is_root())
+        std::cerr << "aegrad: " << message << "\n";
+    return code;
+}
+
+// Every rank of a data-parallel run must run the same command; the first that does not is named.
+std::string launch_mismatch(int argc, char** argv) {
+    std::string command = "aegrad";
+    for (int i = 1; i < argc; ++i)
+        command += std::string(" ") + argv[i];
+    const std::vector<std::string> commands = dist::gather(command);
+    std::string mismatch;
+    for (std::size_t r = 1; r < commands.size() && mismatch.empty(); ++r)
+        if (commands[r] != commands[0])
+            mismatch = fmt::format("every rank must run the same command, but rank 0 runs `{}` and rank {} runs `{}`",
+                                   commands[0], r, commands[r]);
+    dist::broadcast(mismatch);
+    return mismatch;
+}
 } // namespace
 
 int main(int argc, char** argv) {
     // Before anything else: OpenBLAS picks its kernels when it loads, so a better core needs a re-run.
     const std::string blas = aegrad::ensure_fast_blas_core(argc, argv);
+    // Under mpirun: MPI's world, and rank 0 alone prints what went right.
+    dist::Session world(argc, argv);
+    if (!dist::is_root() && !std::freopen("/dev/null", "w", stdout))
+        return fail(1, "cannot silence the output of a rank other than 0");
+    if (const std::string mismatch = dist::size() > 1 ? launch_mismatch(argc, argv) : ""; !mismatch.empty())
+        return fail(2, mismatch);
     CLI::App app{"aegrad: autoencoders in C++ (train, eval, reconstruct, summary, gradflow, semisup, sample, interpolate, encode, score, embed, export).\n" + blas, "aegrad"};
     app.require_subcommand(1);
     aegrad::cli::add_train_command(app);
@@ -57,15 +95,12 @@ int main(int argc, char** argv) {
         sub->footer(sub->get_footer().empty() ? exit_status : sub->get_footer() + "\n" + exit_status);
         commands.push_back(sub->get_name());
     }
-    if (argc == 1) {
-        std::cerr << fmt::format("aegrad: a command is required: {} (see aegrad --help)\n", fmt::join(commands, ", "));
-        return 2;
-    }
+    if (argc == 1)
+        return fail(2, fmt::format("a command is required: {} (see aegrad --help)", fmt::join(commands, ", ")));
     if (argv[1][0] != '-' && std::find(commands.begin(), commands.end(), argv[1]) == commands.end()) {
         const std::string near = aegrad::cli::closest(argv[1], commands);
-        std::cerr << fmt::format("aegrad: '{}' is not a command{} (see aegrad --help)\n", argv[1],
-                                 near.empty() ? "" : fmt::format("; did you mean '{}'?", near));
-        return 2;
+        return fail(2, fmt::format("'{}' is not a command{} (see aegrad --help)", argv[1],
+                                   near.empty() ? "" : fmt::format("; did you mean '{}'?", near)));
     }
     try {
         app.parse(argc, argv);
@@ -74,17 +109,13 @@ int main(int argc, char** argv) {
     } catch (const CLI::CallForAllHelp& e) {
         return app.exit(e);
     } catch (const CLI::ExtrasError& e) {
-        std::cerr << fmt::format("aegrad: {}{} (see aegrad --help)\n", e.what(), suggestion(app, argc, argv));
-        return 2;
+        return fail(2, fmt::format("{}{} (see aegrad --help)", e.what(), suggestion(app, argc, argv)));
     } catch (const CLI::ParseError& e) {
-        std::cerr << fmt::format("aegrad: {} (see aegrad --help)\n", e.what());
-        return 2;
+        return fail(2, fmt::format("{} (see aegrad --help)", e.what()));
     } catch (const aegrad::cli::UsageError& e) {
-        std::cerr << fmt::format("aegrad: {} (see aegrad --help)\n", e.what());
-        return 2;
+        return fail(2, fmt::format("{} (see aegrad --help)", e.what()));
     } catch (const std::exception& e) {
-        std::cerr << fmt::format("aegrad: error: {}\n", e.what());
-        return 1;
+        return fail(1, fmt::format("error: {}", e.what()));
     }
     return 0;
 }

@@ -17,6 +17,7 @@
 #include <aegrad/autograd/detail/parallel.hpp>
 #include "commands.hpp"
 #include "number_checks.hpp"
+#include "on_root.hpp"
 #include "data_flags.hpp"
 #include "model_spec.hpp"
 #include "output_files.hpp"
@@ -26,6 +27,7 @@
 #include <aegrad/models/layerwise_pretrainer.hpp>
 #include <aegrad/models/objective.hpp>
 #include <aegrad/nn/callbacks.hpp>
+#include <aegrad/nn/distributed.hpp>
 #include <aegrad/nn/safetensors.hpp>
 #include <aegrad/nn/summary.hpp>
 #include <aegrad/nn/trainer.hpp>
@@ -137,6 +139,10 @@ models::EpochBudget check_flags(TrainArgs& a) {
             throw UsageError("--early-stopping: the patience must be a positive number of epochs");
         if (!a.lr_schedule.empty())
             parse_lr_schedule(a.lr_schedule, a.lr, a.epochs);
+        if (const auto ranks = static_cast<std::size_t>(nn::distributed::size()); a.batch % ranks != 0)
+            throw UsageError(fmt::format("--batch {}: the global batch is split evenly over the {} ranks, so it must be "
+                                         "a multiple of {} (e.g. {})",
+                                         a.batch, ranks, ranks, (a.batch / ranks + 1) * ranks));
     } catch (const UsageError&) {
         throw;
     } catch (const std::invalid_argument& e) {
@@ -279,6 +285,8 @@ void write_results(const TrainArgs& a, models::Autoencoder& model, models::Objec
         if (!std::isfinite(value))
             throw std::runtime_error(fmt::format("{} is {} after training: the run diverged (try a lower --lr); "
                                                  "nothing was saved in {}", what, std::isnan(value) ? "NaN" : "infinite", a.out));
+    if (!nn::distributed::is_root())  // every rank holds the same model and figures: rank 0 writes them
+        return;
     nn::save_parameters(model, file("model.safetensors"), a.spec.to_metadata());
     history.write_csv(file("history.csv"));
     const bool images = test.sample.size() == 2;  // single-channel images; other data gets no picture yet
@@ -308,7 +316,7 @@ void write_results(const TrainArgs& a, models::Autoencoder& model, models::Objec
         {"test_samples", test.size()},
         {"data", data.description},      {"input_shape", std::vector<std::size_t>(a.spec.input.begin(), a.spec.input.end())},
         {"scale", data::to_string(data.scaler.kind)},
-        {"blas_core", blas_core_name()}, {"threads", num_threads()}};
+        {"blas_core", blas_core_name()}, {"threads", num_threads()}, {"ranks", nn::distributed::size()}};
     data::write_file_atomically(file("metrics.json"), [&](std::ostream& out) { out << metrics.dump(2) << "\n"; });
     fmt::print("test MSE {:.5f}, validation loss {:.5f} (reconstruction {:.5f}) after {} epochs in {:.1f} s ({:.0f} "
                "training images/s)\n",
@@ -344,15 +352,20 @@ void run_train(TrainArgs a) {
         }
     }();
     const DataSplit split = split_validation(a, train, test);
-    make_output_folder(a.out);  // only once every flag has been checked against the model and the data
-    start_or_resume(a.out, checkpoint_folder(a), settings_of(a, budget, data), a.resume,
-                    a.lr_schedule.rfind("cosine", 0) != 0);
+    on_root([&] {
+        make_output_folder(a.out);  // only once every flag has been checked against the model and the data
+        start_or_resume(a.out, checkpoint_folder(a), settings_of(a, budget, data), a.resume,
+                        a.lr_schedule.rfind("cosine", 0) != 0);
+    });
     fmt::print("aegrad train: {}, {} params; {} schedule, {} epochs, batch {}, {} lr {}\n",
                a.spec.describe(), nn::count_parameters(*model), a.schedule, a.epochs, a.batch,
                a.optimizer, a.lr);
     fmt::print("  data: {}: {} training, {} validation{}, {} test samples; {}, {} thread(s)\n", data.description,
                split.train.count(), split.validation.count(), a.validation_samples ? "" : " = test", test.size(),
                blas_core_name(), num_threads());
+    if (nn::distributed::size() > 1)
+        fmt::print("  data-parallel over {} ranks: each takes {} rows of every batch of {}\n", nn::distributed::size(),
+                   a.batch / static_cast<std::size_t>(nn::distributed::size()), a.batch);
     if (!objective.plain())
         fmt::print("  objective: loss {}{}{}{}{}{}\n", a.spec.loss, a.spec.model == "vae" ? " + KL / input size" : "",
                    a.spec.noise != "none" ? ", noise " + a.spec.noise : "", a.spec.masked_loss ? " (loss on masked pixels)" : "",

@@ -8,6 +8,7 @@
 #include <xtensor/xmath.hpp>
 
 #include <aegrad/autograd/grad_mode.hpp>
+#include <aegrad/nn/distributed.hpp>
 #include <aegrad/nn/safetensors.hpp>
 
 namespace aegrad::models {
@@ -107,7 +108,9 @@ std::vector<PhaseReport> LayerwisePretrainer::run(data::Rows train, std::optiona
     using Clock = std::chrono::steady_clock;
     const std::size_t depth = model_.depth(), phases = depth + 1;
     const bool checkpoints = !options_.checkpoint_dir().empty();
-    if (checkpoints)
+    // Data-parallel, every rank reads the checkpoints and rank 0 alone writes and removes them.
+    const bool writer = nn::distributed::is_root();
+    if (checkpoints && writer)
         std::filesystem::create_directories(options_.checkpoint_dir());
 
     // Resume after the last finished pretraining phase (fine-tuning resumes from its own checkpoint, to
@@ -115,6 +118,8 @@ std::vector<PhaseReport> LayerwisePretrainer::run(data::Rows train, std::optiona
     std::size_t first = 0;
     for (std::size_t i = phases; checkpoints && i-- > 0;) {
         if (!options_.resume()) {
+            if (!writer)
+                continue;
             std::filesystem::remove(checkpoint_path(i));
             std::filesystem::remove(checkpoint_path(i) + ".csv");
             std::filesystem::remove(state_path(i));
@@ -179,7 +184,7 @@ std::vector<PhaseReport> LayerwisePretrainer::run(data::Rows train, std::optiona
         }
         report.history = fit(trained, *optimizer, inputs, objective.loss_fn(), fit_options);
         report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-        if (checkpoints) {  // the history first: a checkpoint without its history is never left behind
+        if (checkpoints && writer) {  // the history first: a checkpoint without its history is never left behind
             report.history.write_csv(checkpoint_path(phase) + ".csv");
             save_parameters(model_, checkpoint_path(phase), {{"phase", report.name}});
             if (!fine_tune)  // the finished phase's file replaces it

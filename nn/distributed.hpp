@@ -65,9 +65,11 @@ private:
 PendingSum start_allreduce_sum(float* data, std::size_t n);
 
 /// After an error on this rank: waits up to `seconds` for every other rank to report an error too (a
-/// usage error or a diverged run is seen by all at once). Returns true if they all did, so each can exit
-/// cleanly; otherwise the others are waiting in a collective that will never finish, and the whole job is
-/// ended (MPI_Abort) with `code`. Returns true at once in a world of one.
-bool all_failed(int code, double seconds = 10);
+/// usage error or a diverged run is seen by all at once). True if they all did, so each can exit
+/// cleanly; false if not: the others are waiting in a collective that will never finish, and the job
+/// must be ended with abort_all(). True at once in a world of one.
+bool all_failed(double seconds = 10);
+/// Ends every rank of the job with `code` (MPI_Abort); in a world of one, this process.
+[[noreturn]] void abort_all(int code);
 
 } // namespace aegrad::nn::distributed

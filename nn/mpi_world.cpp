@@ -156,20 +156,23 @@ PendingSum start_allreduce_sum(float* data, std::size_t n) {
     return pending;
 }
 
-bool all_failed(int code, double seconds) {
+bool all_failed(double seconds) {
     if (size() == 1)
         return true;
     MPI_Request request = MPI_REQUEST_NULL;
-    if (MPI_Ibarrier(world().failures, &request) == MPI_SUCCESS) {
-        const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
-        int done = 0;
-        while (MPI_Test(&request, &done, MPI_STATUS_IGNORE) == MPI_SUCCESS && !done &&
-               std::chrono::steady_clock::now() < until)
-            std::this_thread::sleep_for(std::chrono::milliseconds(5));
-        if (done)
-            return true;
-    }
-    MPI_Abort(MPI_COMM_WORLD, code);
+    if (MPI_Ibarrier(world().failures, &request) != MPI_SUCCESS)
+        return false;
+    const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+    int done = 0;
+    while (MPI_Test(&request, &done, MPI_STATUS_IGNORE) == MPI_SUCCESS && !done &&
+           std::chrono::steady_clock::now() < until)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    return done != 0;
+}
+
+void abort_all(int code) {
+    if (world().running)
+        MPI_Abort(MPI_COMM_WORLD, code);
     std::_Exit(code);  // MPI_Abort does not return
 }
 

@@ -4,6 +4,8 @@
 //
 //   data_parallel_check train MODEL STEPS BATCH OPTIMIZER OUT   every step's parameters, to OUT (rank 0)
 //   data_parallel_check compare A B STEPS TOLERANCE             each step's largest difference; exit 1 above
+//   data_parallel_check throw-on-rank R                         rank R throws at its 3rd step: every rank
+//                                                                must end, non-zero, not hang
 //
 // MODEL is dense (the seed model, 784-100-30 tied) or conv (Géron's); the images are the first STEPS x BATCH
 // Fashion-MNIST training images, one epoch of them. Run `train` alone and under mpirun, then `compare`.
@@ -65,6 +67,31 @@ int train(const std::string& model_name, std::size_t steps, std::size_t batch, c
     return 0;
 }
 
+// Throws on one rank in the middle of training, as a failed read or a full disk on one machine would.
+class ThrowOnRank : public nn::Callback {
+public:
+    explicit ThrowOnRank(int rank) : rank_(rank) {}
+    void on_step_end(nn::Module&, std::size_t step, double) override {
+        if (step == 3 && nn::distributed::rank() == rank_)
+            throw std::runtime_error(fmt::format("rank {} fails at step 3", rank_));
+    }
+
+private:
+    int rank_;
+};
+
+int throw_on_rank(int rank) {
+    const data::LabelledImages images = data::load_mnist(data::kFashionMnistDir, data::Split::train, 2048);
+    cli::ModelSpec spec;
+    spec.input = {images.rows, images.cols};
+    const auto model = spec.build(42);
+    nn::Adam optimizer(model->parameters(), nn::AdamOptions());
+    ThrowOnRank thrower(rank);
+    nn::fit(*model, optimizer, data::Rows(images.pixels), nn::reconstruction_mse(),
+            nn::FitOptions().epochs(1).batch_size(128).progress(false), {&thrower});
+    return 0;
+}
+
 std::vector<float> read_all(const std::string& path) {
     std::ifstream file(path, std::ios::binary | std::ios::ate);
     if (!file)
@@ -105,12 +132,16 @@ int main(int argc, char** argv) {
         const std::vector<std::string> a(argv + 1, argv + argc);
         if (a.size() == 6 && a[0] == "train")
             return train(a[1], std::stoul(a[2]), std::stoul(a[3]), a[4], a[5]);
+        if (a.size() == 2 && a[0] == "throw-on-rank")
+            return throw_on_rank(std::stoi(a[1]));
         if (a.size() == 5 && a[0] == "compare")
             return compare(a[1], a[2], std::stoul(a[3]), std::stod(a[4]));
         std::cerr << "usage: data_parallel_check train MODEL STEPS BATCH OPTIMIZER OUT | compare A B STEPS TOLERANCE\n";
         return 2;
     } catch (const std::exception& e) {
         std::cerr << "data_parallel_check: " << e.what() << "\n";
-        return nn::distributed::all_failed(1) ? 1 : 1;
+        if (!nn::distributed::all_failed())
+            nn::distributed::abort_all(1);
+        return 1;
     }
 }
