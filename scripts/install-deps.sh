@@ -23,6 +23,8 @@ packages=(
   dataset-fashion-mnist
   # figures of the computation graph
   graphviz
+  # data-parallel training under mpirun (Open MPI: Debian's default MPI, and what clusters' launchers speak)
+  libopenmpi-dev openmpi-bin
   # the tutorials' real tables (scikit-learn ships its data sets as CSV files) and NumPy for making .npy files
   python3-sklearn python3-numpy
 )
