@@ -128,6 +128,10 @@ std::vector<PhaseReport> LayerwisePretrainer::run(data::Rows train, std::optiona
             first = i + 1;
         }
     }
+    if (checkpoints && options_.resume() && !nn::distributed::same_on_every_rank(static_cast<double>(first)))
+        throw std::runtime_error(fmt::format("the ranks see different checkpoints in {}: to resume a data-parallel run, "
+                                             "every rank must see the same folder (a filesystem they share)",
+                                             options_.checkpoint_dir()));
 
     std::vector<PhaseReport> reports;
     for (std::size_t phase = 0; phase < phases; ++phase) {

@@ -37,6 +37,12 @@ void broadcast(std::string& text, int from = 0);
 /// The elementwise sum, and maximum, over ranks, in place.
 void allreduce_sum(double* data, std::size_t n);
 void allreduce_max(double* data, std::size_t n);
+/// Whether every rank passed the same `value` (collective): a check that the ranks see the same files.
+inline bool same_on_every_rank(double value) {
+    double extremes[2] = {value, -value};
+    allreduce_max(extremes, 2);
+    return extremes[0] == -extremes[1];
+}
 /// Every rank's text, by rank, on root; an empty vector on the others.
 std::vector<std::string> gather(const std::string& text);
 

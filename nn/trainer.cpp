@@ -96,7 +96,13 @@ History fit(Module& model, Optimizer& optimizer, data::Rows inputs, const LossFn
     const CheckpointOptions& checkpoint = options.checkpoint();
     const std::vector<Generator*> generators = generators_of(model, checkpoint.generators());
     FitPosition at;
-    if (checkpoint.resume() && !checkpoint.path().empty() && std::filesystem::exists(checkpoint.path())) {
+    const bool found = checkpoint.resume() && !checkpoint.path().empty() && std::filesystem::exists(checkpoint.path());
+    // Rank 0 writes the checkpoints and every rank reads them: ranks that disagree would train apart.
+    if (parallel && !distributed::same_on_every_rank(found ? 1 : 0))
+        throw std::runtime_error(fmt::format("{} is on some ranks' filesystems and not on others': to resume a "
+                                             "data-parallel run, every rank must see its output folder (a "
+                                             "filesystem they share)", checkpoint.path()));
+    if (found) {
         at = load_fit_checkpoint(checkpoint.path(), model, optimizer, callbacks, checkpoint.generators());
         if (at.step == 0)
             loader.resume(at.loader);  // replays the last finished epoch's shuffle: the next one follows on

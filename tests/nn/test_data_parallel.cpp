@@ -4,11 +4,15 @@
 #define DOCTEST_CONFIG_IMPLEMENT
 #include <doctest/doctest.h>
 #include <fmt/format.h>
+#include <unistd.h>
+
+#include <filesystem>
 
 #include <aegrad/autograd/autograd.hpp>
 #include <aegrad/nn/data_parallel.hpp>
 #include <aegrad/nn/dense.hpp>
 #include <aegrad/nn/distributed.hpp>
+#include <aegrad/nn/trainer.hpp>
 
 using namespace aegrad;
 namespace dist = aegrad::nn::distributed;
@@ -89,6 +93,36 @@ TEST_CASE("Averaged gradients: weighted by each rank's share, a tied weight once
             CHECK(averager.last_step().buckets_sent_in_backward == (bucket_bytes == 16 ? 2 : 0));
         }
     }
+}
+
+TEST_CASE("A checkpoint some ranks see and others do not stops every rank, naming it") {
+    // Each rank names its own file, and rank 0 alone writes: as ranks on machines without a shared
+    // filesystem would see it, rank 0 finds a checkpoint to resume from and the others none.
+    std::string dir = std::filesystem::temp_directory_path() / fmt::format("aegrad-dp-{}", ::getpid());
+    dist::broadcast(dir);
+    const std::string path = fmt::format("{}/rank{}.ckpt", dir, dist::rank());
+    if (dist::is_root())
+        std::filesystem::create_directories(dir);
+    Generator gen(3);
+    nn::Dense layer(nn::DenseOptions(4, 4), gen);
+    Array<float> x = xt::ones<float>({8, 4});
+    const auto run = [&](bool resume) {
+        nn::Adam adam(layer.parameters(), nn::AdamOptions());
+        return nn::fit(layer, adam, data::Rows(x), nn::reconstruction_mse(),
+                       nn::FitOptions().epochs(resume ? 2 : 1).batch_size(4).progress(false)
+                           .checkpoint(nn::CheckpointOptions().path(path).resume(resume)));
+    };
+    run(false);
+    if (dist::size() == 1) {
+        CHECK(run(true).epochs.size() == 2);  // one process resumes from its own file
+    } else {
+        const std::string expected = fmt::format("{}/rank{}.ckpt is on some ranks' filesystems", dir, dist::rank());
+        CHECK_THROWS_WITH_AS(run(true), doctest::Contains(expected.c_str()), std::runtime_error);
+    }
+    double done = 0;
+    dist::allreduce_sum(&done, 1);
+    if (dist::is_root())
+        std::filesystem::remove_all(dir);
 }
 
 int main(int argc, char** argv) {
