@@ -11,6 +11,8 @@
 #include <aegrad/autograd/losses.hpp>
 #include <aegrad/models/stacked_autoencoder.hpp>
 #include <aegrad/models/variational_autoencoder.hpp>
+#include <aegrad/nn/data_parallel.hpp>
+#include <aegrad/nn/distributed.hpp>
 #include <aegrad/nn/penalties.hpp>
 
 namespace aegrad::models {
@@ -230,20 +232,19 @@ nn::LossFn Objective::loss_fn() {
 }
 
 Evaluation Objective::evaluate(data::Rows inputs, std::size_t batch_size) {
-    Evaluation e;
-    std::size_t n = 0;
-    nn::for_each_batch_eval(model_, inputs, batch_size, [&](const data::Batch& batch) {
-        const LossTerms t = terms(batch.x, false);
-        const double w = static_cast<double>(batch.indices.size());
-        e.loss += t.total.item() * w;
-        e.reconstruction += t.reconstruction * w;
-        n += batch.indices.size();
-    });
-    if (n == 0)
+    double sums[3] = {0, 0, 0};  // of the loss, the reconstruction term and rows, over every rank's part
+    if (const std::optional<data::Rows> part = nn::rank_part(inputs))
+        nn::for_each_batch_eval(model_, *part, batch_size, [&](const data::Batch& batch) {
+            const LossTerms t = terms(batch.x, false);
+            const double w = static_cast<double>(batch.indices.size());
+            sums[0] += t.total.item() * w;
+            sums[1] += t.reconstruction * w;
+            sums[2] += w;
+        });
+    nn::distributed::allreduce_sum(sums, 3);
+    if (sums[2] == 0)
         return {NAN, NAN};
-    e.loss /= static_cast<double>(n);
-    e.reconstruction /= static_cast<double>(n);
-    return e;
+    return {sums[0] / sums[2], sums[1] / sums[2]};
 }
 
 } // namespace aegrad::models

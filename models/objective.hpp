@@ -76,7 +76,8 @@ public:
     LossTerms terms(const Tensor<float>& x, bool training);
     /// terms(...).total as a loss for nn::fit, training or not as the model is.
     nn::LossFn loss_fn();
-    /// Mean loss and reconstruction term over `inputs`, in evaluation mode without a graph.
+    /// Mean loss and reconstruction term over `inputs`, in evaluation mode without a graph. Collective
+    /// when data-parallel, as nn::evaluate is: each rank evaluates its part of the rows.
     Evaluation evaluate(data::Rows inputs, std::size_t batch_size = 1000);
 
     /// The input as training corrupts it, and the mask of masking noise (empty for other noise): what

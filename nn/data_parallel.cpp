@@ -17,6 +17,14 @@ void broadcast_buffers(const Module& model) {
         distributed::broadcast(Tensor<float>(p).mutable_value().data(), p.value().size());
 }
 
+std::optional<data::Rows> rank_part(data::Rows rows) {
+    const auto r = static_cast<std::size_t>(distributed::rank()), k = static_cast<std::size_t>(distributed::size());
+    const std::size_t begin = rows.count() * r / k, end = rows.count() * (r + 1) / k;
+    if (begin == end)
+        return std::nullopt;
+    return rows.range(begin, end);
+}
+
 struct GradientAverager::Bucket {
     std::vector<std::size_t> parameters;
     std::vector<float> values;

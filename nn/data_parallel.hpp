@@ -7,6 +7,7 @@
 #include <vector>
 
 #include <aegrad/autograd/grad_ready.hpp>
+#include <aegrad/data/rows.hpp>
 #include <aegrad/nn/module.hpp>
 
 namespace aegrad::nn {
@@ -16,6 +17,10 @@ void broadcast_state(const Module& model);
 /// Rank 0's buffers (BatchNorm's running statistics), on every rank: each rank's own would describe only
 /// its shard of the batches.
 void broadcast_buffers(const Module& model);
+
+/// This rank's contiguous part of `rows`, for evaluating data-parallel: the ranks split them as evenly as
+/// they go, in rank order; nullopt for an empty part (fewer rows than ranks). All of them in a world of one.
+std::optional<data::Rows> rank_part(data::Rows rows);
 
 /// Averages the gradients of `parameters` over the ranks. Each step:
 ///

@@ -253,13 +253,14 @@ void for_each_batch_eval(Module& model, data::Rows inputs, std::size_t batch_siz
 }
 
 double evaluate(Module& model, data::Rows inputs, const LossFn& loss, std::size_t batch_size) {
-    double total = 0;
-    std::size_t n = 0;
-    for_each_batch_eval(model, inputs, batch_size, [&](const data::Batch& batch) {
-        total += loss(model, batch).item() * batch.indices.size();
-        n += batch.indices.size();
-    });
-    return n ? total / n : NAN;
+    double sums[2] = {0, 0};  // of the rows' losses, and rows: data-parallel, over every rank's part
+    if (const std::optional<data::Rows> part = rank_part(inputs))
+        for_each_batch_eval(model, *part, batch_size, [&](const data::Batch& batch) {
+            sums[0] += loss(model, batch).item() * static_cast<double>(batch.indices.size());
+            sums[1] += static_cast<double>(batch.indices.size());
+        });
+    distributed::allreduce_sum(sums, 2);
+    return sums[1] > 0 ? sums[0] / sums[1] : NAN;
 }
 
 } // namespace aegrad::nn

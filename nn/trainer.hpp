@@ -56,6 +56,8 @@ void for_each_batch_eval(Module& model, data::Rows inputs, std::size_t batch_siz
                          const std::function<void(const data::Batch&)>& fn);
 
 /// Mean loss over all rows of `inputs` (weighted by batch size), in eval mode and without a graph.
+/// Data-parallel (under mpirun), each rank evaluates its part of the rows and the sums are added over
+/// ranks, so it is collective: every rank must call it, with the same rows.
 double evaluate(Module& model, data::Rows inputs, const LossFn& loss, std::size_t batch_size = 1000);
 
 } // namespace aegrad::nn

@@ -95,6 +95,21 @@ TEST_CASE("Averaged gradients: weighted by each rank's share, a tied weight once
     }
 }
 
+TEST_CASE("evaluate: each rank's part of the rows, summed over ranks, is the mean over all of them") {
+    Generator gen(5);
+    nn::Dense layer(nn::DenseOptions(3, 3), gen);
+    for (std::size_t rows : {std::size_t(7), std::size_t(1)}) {  // uneven parts; fewer rows than ranks
+        CAPTURE(rows);
+        Array<float> x = xt::linspace<float>(-1, 2, rows * 3);
+        x.reshape({rows, std::size_t(3)});
+        const Tensor<float> all(x);
+        const double expected = mse_loss(layer(all), all).item();  // one batch of every row, on this rank alone
+        CHECK(nn::evaluate(layer, data::Rows(x), nn::reconstruction_mse(), 2) == doctest::Approx(expected).epsilon(1e-6));
+        if (rows >= static_cast<std::size_t>(dist::size()))
+            CHECK(nn::rank_part(data::Rows(x))->count() == rows * (dist::rank() + 1) / dist::size() - rows * dist::rank() / dist::size());
+    }
+}
+
 TEST_CASE("A checkpoint some ranks see and others do not stops every rank, naming it") {
     // Each rank names its own file, and rank 0 alone writes: as ranks on machines without a shared
     // filesystem would see it, rank 0 finds a checkpoint to resume from and the others none.
