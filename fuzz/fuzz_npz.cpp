@@ -8,8 +8,8 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string path = aegrad::fuzz::input_file(data, size, ".npz");
     aegrad::fuzz::expect_data_error_or_success([&] {
-        for (const auto& [name, bytes] : aegrad::data::read_npz(path))
-            aegrad::fuzz::expect_data_error_or_success([&] { aegrad::data::read_npy(name, bytes); });
+        for (const auto& member : aegrad::data::read_npz(path))  // not a structured binding: C++17 lambdas cannot capture one
+            aegrad::fuzz::expect_data_error_or_success([&] { aegrad::data::read_npy(member.first, member.second); });
     });
     return 0;
 }
