@@ -1,5 +1,6 @@
 #pragma once
 // Everything in data/: dataset files in, batches out, and figures.
+#include <aegrad/data/array_bytes.hpp>
 #include <aegrad/data/atomic_file.hpp>
 #include <aegrad/data/bar_chart.hpp>
 #include <aegrad/data/csv.hpp>

@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 #include <zlib.h>
 
+#include <aegrad/data/array_bytes.hpp>
+
 namespace aegrad::data {
 
 namespace {
@@ -36,11 +38,12 @@ std::size_t declared_size(const std::vector<std::uint8_t>& raw) {
     const std::size_t ndims = raw[3], header = 4 + 4 * ndims;
     if (raw.size() < header)
         return 0;
-    std::size_t total = element_size(raw[2]);
+    std::vector<std::size_t> dims;
     for (std::size_t i = 0; i < ndims; ++i)
-        if (__builtin_mul_overflow(total, std::size_t(big_endian_u32(raw.data() + 4 + 4 * i)), &total))
-            return 0;
-    return __builtin_add_overflow(total, header, &total) ? 0 : total;
+        dims.push_back(big_endian_u32(raw.data() + 4 + 4 * i));
+    const std::optional<std::size_t> data = checked_array_bytes(dims, element_size(raw[2]));
+    std::size_t total = 0;
+    return !data || __builtin_add_overflow(*data, header, &total) ? 0 : total;
 }
 
 // A gzip file's contents, inflated no further than the size its IDX header declares: a small file that
@@ -130,14 +133,12 @@ IdxArray read_idx(const std::string& path) {
         fail(path, fmt::format("header declares {} dimensions but the file has {} bytes", ndims, raw.size()));
     IdxArray out;
     out.type = raw[2];
-    std::size_t count = 1, bytes = 0;
-    for (std::size_t i = 0; i < ndims; ++i) {
+    for (std::size_t i = 0; i < ndims; ++i)
         out.dims.push_back(big_endian_u32(raw.data() + 4 + 4 * i));
-        if (__builtin_mul_overflow(count, out.dims.back(), &count))
-            fail(path, fmt::format("dimensions {} overflow", shape_str(out.dims)));
-    }
-    if (__builtin_mul_overflow(count, size, &bytes))
+    const std::optional<std::size_t> declared = checked_array_bytes(out.dims, size);
+    if (!declared)
         fail(path, fmt::format("dimensions {} overflow", shape_str(out.dims)));
+    const std::size_t bytes = *declared, count = bytes / size;
     const std::size_t header = 4 + 4 * ndims, have = raw.size() - header;
     if (have != bytes)
         fail(path, fmt::format("dimensions {} need {} data bytes but the file holds {} ({})", shape_str(out.dims),

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include <aegrad/data/array_bytes.hpp>
 #include <aegrad/data/atomic_file.hpp>
 
 namespace aegrad::data {
@@ -165,12 +166,10 @@ RawNpy read_raw(std::istream& in, std::size_t file_size, const std::string& path
     raw.shape = parse_shape(path, header);
     if (raw.shape.empty())
         fail(path, "header field 'shape' is (): a scalar, not an array of samples");
-    std::size_t count = 1, bytes = 0;
-    for (std::size_t d : raw.shape)
-        if (__builtin_mul_overflow(count, d, &count))
-            fail(path, fmt::format("header field 'shape' {} has more elements than memory can address", shape_str(raw.shape)));
-    if (__builtin_mul_overflow(count, raw.type.size, &bytes))
+    const std::optional<std::size_t> declared = checked_array_bytes(raw.shape, raw.type.size);
+    if (!declared)
         fail(path, fmt::format("header field 'shape' {} needs more bytes than memory can address", shape_str(raw.shape)));
+    const std::size_t bytes = *declared, count = bytes / raw.type.size;
     const std::size_t have = file_size - offset - header_len;
     if (have != bytes)  // checked before allocating: a forged shape costs nothing
         fail(path, fmt::format("shape {} of {} needs {} data bytes but the file holds {} ({})", shape_str(raw.shape),

@@ -91,6 +91,8 @@ std::vector<std::pair<std::string, std::string>> read_npz(const std::string& pat
                 fail(where, fmt::format("stored with {} bytes but stating {}", packed_size, size));
             bytes = packed;
         } else if (method == 8) {
+            if (size / 1032 > packed_size)  // deflate's best ratio is 1032:1: checked before allocating `size`
+                fail(where, fmt::format("states {} bytes, more than deflate can make of its {}", size, packed_size));
             bytes = inflate_member(where, packed, size);
         } else {
             fail(where, fmt::format("compression method {}: only stored (0) and deflate (8) are read", method));

@@ -137,6 +137,10 @@ TEST_CASE("Bad IDX files raise errors naming the file and what is wrong") {
         write_gz(dir + "/huge.gz", idx_bytes({65535, 65535, 255}, ramp(100)));
         expect("huge.gz", "more than a gzip stream of");
     }
+    SUBCASE("no element, but strides that overflow") {
+        write_plain(dir + "/strides", idx_bytes({0, 0xffffffff, 0xffffffff, 0xffffffff}, {}));
+        expect("strides", "overflow");
+    }
     SUBCASE("missing file") { expect("nope", "cannot open"); }
     fs::remove_all(dir);
 }

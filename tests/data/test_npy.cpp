@@ -136,7 +136,10 @@ TEST_CASE("Each malformed file is an error naming the file and what is wrong") {
         {npy_bytes("{'descr': '<f4', 'shape': (2, 2), }", data), "'fortran_order' is missing"},
         {npy_bytes("{'descr': '<f4', 'fortran_order': False, 'shape': (), }", raw<float>({1})), "a scalar"},
         {npy_bytes("{'descr': '<f4', 'fortran_order': False, 'shape': (4294967296, 4294967296, 4), }", data),
-         "more elements than memory can address"},
+         "needs more bytes than memory can address"},
+        // No element, but its first stride overflows (found by fuzzing: undefined behaviour in xtensor).
+        {npy_bytes("{'descr': '<f4', 'fortran_order': False, 'shape': (0, 4294967296, 4294967296, 4), }", ""),
+         "needs more bytes than memory can address"},
         {npy_bytes("{'descr': '<f4', 'fortran_order': False, 'shape': (100000000000,), }", data), "truncated"},
     };
     for (std::size_t i = 0; i < cases.size(); ++i) {

@@ -137,6 +137,13 @@ TEST_CASE("Corrupt or mismatched files raise errors naming the file and the prob
         std::memcpy(b.data(), &n, 8);
         expect_error(b + head, "shape [4611686018427387904, 4] overflows");
     }
+    SUBCASE("no element, but strides that overflow") {
+        const std::string head = R"({"0.weight":{"dtype":"F32","shape":[0,4294967296,4294967296],"data_offsets":[0,0]}})";
+        std::string b(8, '\0');
+        const std::uint64_t n = head.size();
+        std::memcpy(b.data(), &n, 8);
+        expect_error(b + head, "shape [0, 4294967296, 4294967296] overflows");
+    }
     SUBCASE("missing file") {
         CHECK_THROWS_WITH_AS(load_parameters(a.model, good + ".nope"), doctest::Contains("cannot open"), FormatError);
     }
