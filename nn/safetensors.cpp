@@ -13,6 +13,7 @@
 #include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
+#include <aegrad/data/array_bytes.hpp>
 #include <aegrad/data/atomic_file.hpp>
 
 static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "safetensors data is little-endian; so must the host be");
@@ -82,7 +83,7 @@ json parse_header(const std::string& path, const std::string& file, std::size_t&
     json header;
     try {
         header = json::parse(file.begin() + 8, file.begin() + 8 + static_cast<long>(header_len));
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {  // a syntax error, or a number too large for a double
         fail(path, fmt::format("header is not valid JSON: {}", e.what()));
     }
     if (!header.is_object())
@@ -125,12 +126,10 @@ template <class T> NamedArrays<T> read_safetensors(const std::string& path) {
                 fail(path, fmt::format("tensor '{}' has dtype {}, expected {}", name, dtype, dtype_code<T>()));
             const auto shape = entry.at("shape").template get<std::vector<std::size_t>>();
             const auto offsets = entry.at("data_offsets").template get<std::vector<std::size_t>>();
-            std::size_t count = 1, bytes = 0;  // checked: a crafted shape must not wrap around to a small size
-            for (auto d : shape)
-                if (__builtin_mul_overflow(count, d, &count))
-                    fail(path, fmt::format("tensor '{}': shape [{}] overflows", name, fmt::join(shape, ", ")));
-            if (__builtin_mul_overflow(count, sizeof(T), &bytes))
+            const std::optional<std::size_t> declared = data::checked_array_bytes(shape, sizeof(T));
+            if (!declared)
                 fail(path, fmt::format("tensor '{}': shape [{}] overflows", name, fmt::join(shape, ", ")));
+            const std::size_t bytes = *declared;
             if (offsets.size() != 2 || offsets[0] > offsets[1] || offsets[1] > data_size)
                 fail(path, fmt::format("tensor '{}' has data offsets outside the {} data bytes (truncated file?)", name,
                                        data_size));

@@ -192,6 +192,10 @@ TEST_CASE("Every reader's error is a data::DataError naming the file") {
     CHECK(refused([&] { read_safetensors<float>(path); }));
     CHECK(refused([&] { read_safetensors_metadata(path); }));
     CHECK(refused([&] { TrainingState::read(path); }));
+    // A number too large for a double is JSON's out_of_range, not its parse_error (found by fuzzing).
+    write(std::string("\x0b\x00\x00\x00\x00\x00\x00\x00{\"a\":1E400}", 19));
+    CHECK(refused([&] { read_safetensors_metadata(path); }));
+    CHECK(refused([&] { read_safetensors<float>(path); }));
     write("phase,epoch,loss\n,x,1\n");
     CHECK(refused([&] { History::read_csv(path); }));
     std::filesystem::remove(path);
