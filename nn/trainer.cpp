@@ -118,7 +118,7 @@ History fit(Module& model, Optimizer& optimizer, data::Rows inputs, const LossFn
     std::optional<GradientAverager> averager;
     if (parallel) {
         broadcast_state(model);
-        averager.emplace(model.parameters());
+        averager.emplace(model.parameters(), options.gradient_bucket_bytes());
     }
     const std::string phase = options.phase().empty() ? "" : options.phase() + ": ";
     // A checkpoint is never written with non-finite weights (the last update can break them after the

@@ -37,6 +37,10 @@ struct FitOptions {
     /// A resumed fit returns the whole history, the epochs before the checkpoint included, and `epochs`
     /// may be more than the checkpointed run's to extend it.
     AEGRAD_OPTION(CheckpointOptions, checkpoint, {})
+    /// Data-parallel (under mpirun): the size of the gradient buckets summed over ranks while backward runs
+    /// (PyTorch's bucket_cap_mb). Smaller buckets start sooner, so more of the sum hides behind backward;
+    /// each costs a message, so too small ones pay the network's latency many times.
+    AEGRAD_OPTION(std::size_t, gradient_bucket_bytes, 4u << 20)
 };
 
 /// Thrown when a loss becomes NaN or infinite; says where and which parameters went bad.

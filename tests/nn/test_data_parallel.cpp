@@ -110,6 +110,21 @@ TEST_CASE("evaluate: each rank's part of the rows, summed over ranks, is the mea
     }
 }
 
+TEST_CASE("fit with small gradient buckets trains the same parameters as with one bucket") {
+    Array<float> x = xt::linspace<float>(-1, 1, 16 * 4);
+    x.reshape({std::size_t(16), std::size_t(4)});
+    std::vector<Array<float>> trained;
+    for (std::size_t bucket_bytes : {std::size_t(4) << 20, std::size_t(16)}) {  // 1 bucket; 1 per parameter
+        Generator gen(11);
+        nn::Dense layer(nn::DenseOptions(4, 4), gen);
+        nn::Adam adam(layer.parameters(), nn::AdamOptions());
+        nn::fit(layer, adam, data::Rows(x), nn::reconstruction_mse(),
+                nn::FitOptions().epochs(2).batch_size(8).progress(false).gradient_bucket_bytes(bucket_bytes));
+        trained.push_back(layer.parameters()[0].value());
+    }
+    CHECK(trained[0] == trained[1]);  // each element is the same sum over ranks, whichever bucket carries it
+}
+
 TEST_CASE("A checkpoint some ranks see and others do not stops every rank, naming it") {
     // Each rank names its own file, and rank 0 alone writes: as ranks on machines without a shared
     // filesystem would see it, rank 0 finds a checkpoint to resume from and the others none.
