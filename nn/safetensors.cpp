@@ -91,6 +91,15 @@ json parse_header(const std::string& path, const std::string& file, std::size_t&
     data_begin = 8 + header_len;
     return header;
 }
+
+// A tensor's shape or data offsets: a list of JSON integers >= 0. Checked first, since converting a float
+// (1e60) or a negative number to size_t is undefined behaviour.
+std::vector<std::size_t> sizes_of(const std::string& path, const std::string& name, const json& entry, const char* field) {
+    const json& list = entry.at(field);
+    if (!list.is_array() || !std::all_of(list.begin(), list.end(), [](const json& v) { return v.is_number_unsigned(); }))
+        fail(path, fmt::format("tensor '{}': {} is {}, not a list of integers >= 0", name, field, list.dump().substr(0, 60)));
+    return list.get<std::vector<std::size_t>>();
+}
 } // namespace
 
 std::map<std::string, std::string> read_safetensors_metadata(const std::string& path) {
@@ -124,8 +133,8 @@ template <class T> NamedArrays<T> read_safetensors(const std::string& path) {
             const std::string dtype = entry.at("dtype").template get<std::string>();
             if (dtype != dtype_code<T>())
                 fail(path, fmt::format("tensor '{}' has dtype {}, expected {}", name, dtype, dtype_code<T>()));
-            const auto shape = entry.at("shape").template get<std::vector<std::size_t>>();
-            const auto offsets = entry.at("data_offsets").template get<std::vector<std::size_t>>();
+            const auto shape = sizes_of(path, name, entry, "shape");
+            const auto offsets = sizes_of(path, name, entry, "data_offsets");
             const std::optional<std::size_t> declared = data::checked_array_bytes(shape, sizeof(T));
             if (!declared)
                 fail(path, fmt::format("tensor '{}': shape [{}] overflows", name, fmt::join(shape, ", ")));

@@ -144,6 +144,16 @@ TEST_CASE("Corrupt or mismatched files raise errors naming the file and the prob
         std::memcpy(b.data(), &n, 8);
         expect_error(b + head, "shape [0, 4294967296, 4294967296] overflows");
     }
+    SUBCASE("sizes that are not integers >= 0 (a float converted to size_t is undefined: found by fuzzing)") {
+        for (const auto& [shape, offsets] : {std::pair{"[1.11e60,4]", "[0,0]"}, {"[2,-3]", "[0,0]"}, {"[1]", "[0,4.5]"}}) {
+            const std::string head = fmt::format(R"({{"0.weight":{{"dtype":"F32","shape":{},"data_offsets":{}}}}})",
+                                                 shape, offsets);
+            std::string b(8, '\0');
+            const std::uint64_t n = head.size();
+            std::memcpy(b.data(), &n, 8);
+            expect_error(b + head, "not a list of integers >= 0");
+        }
+    }
     SUBCASE("missing file") {
         CHECK_THROWS_WITH_AS(load_parameters(a.model, good + ".nope"), doctest::Contains("cannot open"), FormatError);
     }
