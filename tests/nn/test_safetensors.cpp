@@ -96,6 +96,14 @@ TEST_CASE("Corrupt or mismatched files raise errors naming the file and the prob
         CHECK_THROWS_WITH_AS(load_parameters(a.model, bad), doctest::Contains(fragment.c_str()), FormatError);
         CHECK(xt::all(xt::equal(a.e1->weight().value(), w_before)));
     };
+    // A file of one tensor, 0.weight of `shape` at `offsets`, with no data bytes.
+    auto header_only = [](const std::string& shape, const std::string& offsets) {
+        const std::string head = fmt::format(R"({{"0.weight":{{"dtype":"F32","shape":{},"data_offsets":{}}}}})", shape, offsets);
+        std::string b(8, '\0');
+        const std::uint64_t n = head.size();
+        std::memcpy(b.data(), &n, 8);
+        return b + head;
+    };
     SUBCASE("empty or shorter than the length field") { expect_error("abc", "too short"); }
     SUBCASE("truncated data") { expect_error(bytes.substr(0, bytes.size() - 10), "outside the"); }
     SUBCASE("header length past the end") {
@@ -131,28 +139,14 @@ TEST_CASE("Corrupt or mismatched files raise errors naming the file and the prob
     }
     SUBCASE("a shape whose size overflows to the span of its offsets") {
         // 2^62 x 4 floats wraps around to 0 bytes, which 0 offsets span: it must not reach the allocator.
-        const std::string head = R"({"0.weight":{"dtype":"F32","shape":[4611686018427387904,4],"data_offsets":[0,0]}})";
-        std::string b(8, '\0');
-        const std::uint64_t n = head.size();
-        std::memcpy(b.data(), &n, 8);
-        expect_error(b + head, "shape [4611686018427387904, 4] overflows");
+        expect_error(header_only("[4611686018427387904,4]", "[0,0]"), "shape [4611686018427387904, 4] overflows");
     }
     SUBCASE("no element, but strides that overflow") {
-        const std::string head = R"({"0.weight":{"dtype":"F32","shape":[0,4294967296,4294967296],"data_offsets":[0,0]}})";
-        std::string b(8, '\0');
-        const std::uint64_t n = head.size();
-        std::memcpy(b.data(), &n, 8);
-        expect_error(b + head, "shape [0, 4294967296, 4294967296] overflows");
+        expect_error(header_only("[0,4294967296,4294967296]", "[0,0]"), "shape [0, 4294967296, 4294967296] overflows");
     }
     SUBCASE("sizes that are not integers >= 0 (a float converted to size_t is undefined: found by fuzzing)") {
-        for (const auto& [shape, offsets] : {std::pair{"[1.11e60,4]", "[0,0]"}, {"[2,-3]", "[0,0]"}, {"[1]", "[0,4.5]"}}) {
-            const std::string head = fmt::format(R"({{"0.weight":{{"dtype":"F32","shape":{},"data_offsets":{}}}}})",
-                                                 shape, offsets);
-            std::string b(8, '\0');
-            const std::uint64_t n = head.size();
-            std::memcpy(b.data(), &n, 8);
-            expect_error(b + head, "not a list of integers >= 0");
-        }
+        for (const auto& [shape, offsets] : {std::pair{"[1.11e60,4]", "[0,0]"}, {"[2,-3]", "[0,0]"}, {"[1]", "[0,4.5]"}})
+            expect_error(header_only(shape, offsets), "not a list of integers >= 0");
     }
     SUBCASE("missing file") {
         CHECK_THROWS_WITH_AS(load_parameters(a.model, good + ".nope"), doctest::Contains("cannot open"), FormatError);
